@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { ConnectionModeSchema } from './common';
+
+/**
+ * The station's configuration: defaults, overridden by per-user settings, overridden by the
+ * machine-wide policy file IT controls. Unknown keys are errors, so a typo never passes silently.
+ */
+export const StationConfigSchema = z
+  .object({
+    supabaseUrl: z.url().optional(),
+    supabaseAnonKey: z.string().min(1).max(4096).optional(),
+    tokenServiceUrl: z.url().optional(),
+    connectionMode: ConnectionModeSchema.default('hybrid'),
+    kiosk: z.boolean().default(false),
+    /** scrypt hash of the proctor PIN, `scrypt$N$r$p$salt$hash` (base64); never the PIN itself. */
+    proctorPinHash: z
+      .string()
+      .regex(/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/, 'must be scrypt$N$r$p$salt$hash')
+      .optional(),
+    /** Microphone labels allowed for interviews (case-insensitive substrings); empty means any. */
+    allowedMicrophones: z.array(z.string().min(1).max(200)).max(32).default([]),
+    maxInterviewMinutes: z.number().int().min(1).max(60).default(60),
+    updates: z.union([z.literal('off'), z.object({ channel: z.enum(['stable', 'beta']) }).strict()]).default({ channel: 'stable' }),
+    logLevel: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+  })
+  .strict();
+export type StationConfig = z.infer<typeof StationConfigSchema>;
+
+/** What the renderer may see of the configuration: no keys, no PIN hash. */
+export const PublicConfigSchema = z
+  .object({
+    connectionMode: ConnectionModeSchema,
+    kiosk: z.boolean(),
+    proctorPinSet: z.boolean(),
+    allowedMicrophones: z.array(z.string().max(200)).max(32),
+    maxInterviewMinutes: z.number().int().min(1).max(60),
+    signInAvailable: z.boolean(),
+  })
+  .strict();
+export type PublicConfig = z.infer<typeof PublicConfigSchema>;
+
+export function publicConfigOf(config: StationConfig): PublicConfig {
+  return {
+    connectionMode: config.connectionMode,
+    kiosk: config.kiosk,
+    proctorPinSet: config.proctorPinHash !== undefined,
+    allowedMicrophones: config.allowedMicrophones,
+    maxInterviewMinutes: config.maxInterviewMinutes,
+    signInAvailable: config.supabaseUrl !== undefined && config.supabaseAnonKey !== undefined,
+  };
+}

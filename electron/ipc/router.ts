@@ -1,0 +1,61 @@
+import {
+  fail,
+  ipcChannels,
+  isIpcChannel,
+  ok,
+  parseContract,
+  stationError,
+  StationFailure,
+  type IpcChannel,
+  type IpcOutput,
+  type IpcParsedInput,
+  type Result,
+} from '@interview-station/contracts';
+import type { Logger } from '../log';
+import type { IpcSender, SenderPolicy } from './senderPolicy';
+
+/** The services behind the channels; a channel without a handler answers NOT_IMPLEMENTED. */
+export type StationHandlers = {
+  readonly [C in IpcChannel]?: (input: IpcParsedInput<C>) => Promise<IpcOutput<C>>;
+};
+
+/**
+ * The one place every call from the renderer enters main, whichever host carries it (Electron IPC
+ * or the web host's bridge): channel known, sender trusted, input valid, then the handler, whose
+ * answer is checked against the contract too. Never throws; always answers a `Result`.
+ */
+export class IpcRouter {
+  constructor(
+    private readonly handlers: StationHandlers,
+    private readonly isTrusted: SenderPolicy,
+    private readonly log: Logger,
+  ) {}
+
+  async dispatch(channel: unknown, input: unknown, sender: IpcSender): Promise<Result<unknown>> {
+    if (!isIpcChannel(channel)) {
+      return fail(stationError('UNKNOWN_CHANNEL', `unknown channel ${JSON.stringify(String(channel).slice(0, 64))}`));
+    }
+    if (!this.isTrusted(sender)) {
+      this.log.warn('refused a call from an untrusted sender', { channel, senderUrl: sender.url, isMainFrame: sender.isMainFrame });
+      return fail(stationError('FORBIDDEN_SENDER', `${channel} refused: the caller is not the station window`));
+    }
+    const contract = ipcChannels[channel];
+    const parsed = parseContract(contract.input, input, `${channel} input`);
+    if (!parsed.ok) return parsed;
+
+    const handler = this.handlers[channel] as ((value: unknown) => Promise<unknown>) | undefined;
+    if (!handler) return fail(stationError('NOT_IMPLEMENTED', `${channel} is not available in this build yet`));
+    try {
+      const output = parseContract(contract.output, await handler(parsed.value), `${channel} output`);
+      if (!output.ok) {
+        this.log.error('handler answered outside its contract', { channel, field: output.error.field });
+        return fail(stationError('INTERNAL', `${channel} failed inside the station`));
+      }
+      return ok(output.value);
+    } catch (error) {
+      if (error instanceof StationFailure) return fail(error.error);
+      this.log.error('handler failed', { channel, error });
+      return fail(stationError('INTERNAL', `${channel} failed inside the station`));
+    }
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The web host: the station's main-process services without Electron, serving the built renderer
+ * to a browser over a WebSocket bridge. For development and tests on machines without the
+ * Electron binary; never packaged into the app.
+ *
+ *   node out/main/webhost.js [--port N]
+ */
+import path from 'node:path';
+import { StationConfigSchema } from '@interview-station/contracts';
+import { IpcRouter } from '../ipc/router';
+import { appOriginPolicy } from '../ipc/senderPolicy';
+import { createLogger } from '../log';
+import { createStation } from '../station';
+import { nodePlatformInfo } from './nodePlatform';
+import { startWebHost } from './server';
+
+function portFromArgs(argv: readonly string[]): number {
+  const at = argv.indexOf('--port');
+  const value = at >= 0 ? argv[at + 1] : process.env['STATION_WEB_PORT'];
+  const port = value === undefined ? 0 : Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port: ${String(value)}`);
+  return port;
+}
+
+async function main(): Promise<void> {
+  const log = createLogger('webhost');
+  const root = path.resolve(__dirname, '../..');
+  const station = createStation({
+    platform: nodePlatformInfo(path.join(root, 'package.json')),
+    config: StationConfigSchema.parse({}),
+    log,
+  });
+  const host = await startWebHost({
+    rendererDir: path.join(root, 'out/renderer'),
+    port: portFromArgs(process.argv),
+    events: station.events,
+    createRouter: (origin) => new IpcRouter(station.handlers, appOriginPolicy(origin), log.child('ipc')),
+    log,
+  });
+  // One machine-readable line first (tests wait for it), then the one people read.
+  process.stdout.write(`${JSON.stringify({ webhost: { url: host.url, origin: host.origin } })}\n`);
+  process.stdout.write(`Interview Station (web host) is serving at ${host.url}\n`);
+
+  const stop = (): void => {
+    void host.close().then(() => station.dispose()).then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`web host failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,156 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import {
+  BRIDGE_MAX_PAYLOAD,
+  BRIDGE_PATH,
+  BRIDGE_PROTOCOL,
+  BRIDGE_TOKEN_PREFIX,
+  BridgeRequestSchema,
+  type BridgeServerMessage,
+} from '@interview-station/contracts';
+import type { StationEvents } from '../events';
+import type { IpcRouter } from '../ipc/router';
+import type { Logger } from '../log';
+import { contentSecurityPolicy, rendererHeaders } from '../security/csp';
+import { readStaticAsset } from '../security/staticAssets';
+
+/** The script the web host adds to index.html; it gives the page `window.station` over the bridge. */
+export const WEB_BRIDGE_SCRIPT = '/web-bridge.js';
+
+export interface WebHostOptions {
+  /** The built renderer (out/renderer). */
+  readonly rendererDir: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly events: StationEvents;
+  /** Builds the router once the host knows its own origin (the only origin it trusts). */
+  readonly createRouter: (origin: string) => IpcRouter;
+  readonly log: Logger;
+}
+
+export interface WebHost {
+  readonly origin: string;
+  /** The URL to open, carrying the per-launch token in its fragment (never sent to the server). */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function offeredToken(request: IncomingMessage): string | undefined {
+  const offered = (request.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+  if (!offered.includes(BRIDGE_PROTOCOL)) return undefined;
+  return offered.find((p) => p.startsWith(BRIDGE_TOKEN_PREFIX))?.slice(BRIDGE_TOKEN_PREFIX.length);
+}
+
+function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+/**
+ * Serves the built renderer on 127.0.0.1 and bridges `window.station` over a WebSocket. Only a page
+ * from this host's own origin that knows the per-launch token can open the bridge.
+ */
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  const token = randomBytes(24).toString('base64url');
+  const log = options.log;
+  const http = createServer();
+  const bridge = new WebSocketServer({
+    noServer: true,
+    maxPayload: BRIDGE_MAX_PAYLOAD,
+    handleProtocols: (protocols) => (protocols.has(BRIDGE_PROTOCOL) ? BRIDGE_PROTOCOL : false),
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  const origin = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  const router = options.createRouter(origin);
+  const csp = contentSecurityPolicy([`ws://127.0.0.1:${(http.address() as AddressInfo).port}`]);
+
+  http.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    void serveFile(request, response);
+  });
+
+  async function serveFile(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    const pathname = new URL(request.url ?? '/', origin).pathname;
+    const asset = await readStaticAsset(options.rendererDir, pathname);
+    if (!asset) {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+      return;
+    }
+    const isIndex = pathname === '/' || pathname === '/index.html';
+    const body = isIndex
+      ? asset.body.toString('utf8').replace('<head>', `<head>\n    <script type="module" src="${WEB_BRIDGE_SCRIPT}"></script>`)
+      : asset.body;
+    response.writeHead(200, rendererHeaders(asset.contentType, csp));
+    response.end(request.method === 'HEAD' ? undefined : body);
+  }
+
+  http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const pathname = new URL(request.url ?? '/', origin).pathname;
+    if (pathname !== BRIDGE_PATH) return refuseUpgrade(socket, 404, 'Not Found');
+    if (request.headers.origin !== origin) {
+      log.warn('refused a bridge connection from another origin', { requestOrigin: request.headers.origin });
+      return refuseUpgrade(socket, 403, 'Forbidden');
+    }
+    const given = offeredToken(request);
+    if (given === undefined || !sameSecret(given, token)) {
+      log.warn('refused a bridge connection without the launch token');
+      return refuseUpgrade(socket, 401, 'Unauthorized');
+    }
+    bridge.handleUpgrade(request, socket, head, (client) => serveClient(client));
+  });
+
+  function send(client: WebSocket, message: BridgeServerMessage): void {
+    if (client.readyState === client.OPEN) client.send(JSON.stringify(message));
+  }
+
+  function serveClient(client: WebSocket): void {
+    const sender = { url: `${origin}/`, isMainFrame: true };
+    client.on('message', (data, isBinary) => {
+      let raw: unknown;
+      try {
+        raw = isBinary ? undefined : JSON.parse(data.toString());
+      } catch {
+        raw = undefined;
+      }
+      const request = BridgeRequestSchema.safeParse(raw);
+      if (!request.success) {
+        client.close(1008, 'malformed bridge message');
+        return;
+      }
+      void router.dispatch(request.data.channel, request.data.input, sender).then((result) => {
+        send(client, { kind: 'result', id: request.data.id, result });
+      });
+    });
+  }
+
+  const unsubscribe = options.events.subscribe((event, payload) => {
+    for (const client of bridge.clients) send(client, { kind: 'event', event, payload });
+  });
+
+  return {
+    origin,
+    url: `${origin}/#token=${token}`,
+    close: async () => {
+      unsubscribe();
+      for (const client of bridge.clients) client.close(1001, 'web host stopping');
+      bridge.close();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import type { AppInfo, PublicConfig } from '@interview-station/contracts';
+import { station } from './station';
+import { useStationCall, type CallState } from './useStationCall';
+
+function StationInfo({ info }: { info: CallState<AppInfo> }) {
+  if (info.status === 'loading') return <p role="status">Connecting to the station…</p>;
+  if (info.status === 'failed') return <p role="alert">The station did not answer: {info.error.message}</p>;
+  const { name, version, host, platform, arch, versions } = info.value;
+  return (
+    <dl className="facts" aria-label="Station">
+      <dt>Station</dt>
+      <dd data-testid="station-version">
+        {name} {version}
+      </dd>
+      <dt>Host</dt>
+      <dd data-testid="station-host">{host === 'electron' ? `Electron ${versions.electron ?? ''}` : 'Web host (development)'}</dd>
+      <dt>System</dt>
+      <dd>
+        {platform} {arch}, Node {versions.node}
+      </dd>
+    </dl>
+  );
+}
+
+function ConfigSummary({ config }: { config: CallState<PublicConfig> }) {
+  if (config.status !== 'ready') return null;
+  const { connectionMode, kiosk, maxInterviewMinutes } = config.value;
+  return (
+    <p data-testid="station-config">
+      Connection mode {connectionMode}; kiosk {kiosk ? 'on' : 'off'}; interviews up to {maxInterviewMinutes} minutes.
+    </p>
+  );
+}
+
+export function App() {
+  const info = useStationCall(() => station().app.info());
+  const config = useStationCall(() => station().config.get());
+  return (
+    <main className="station">
+      <h1>Interview Station</h1>
+      <StationInfo info={info} />
+      <ConfigSummary config={config} />
+    </main>
+  );
+}
