@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian/Ubuntu machine lacks to run and test the station: Debian packages
+# (only those missing, only with root or sudo) and the npm dependencies (npm ci). Safe to re-run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages the tests and the local stack use, one per line with the reason.
+APT_PACKAGES=(
+  chromium # end-to-end tests drive Debian's Chromium with playwright-core
+)
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; else
+    echo "bootstrap: please install these Debian packages first: ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "bootstrap: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  $sudo apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The Electron binary cannot be downloaded on machines without internet; the station then runs
+# through the web host. Set ELECTRON_SKIP_BINARY_DOWNLOAD=0 and see README.md to fetch it.
+export ELECTRON_SKIP_BINARY_DOWNLOAD="${ELECTRON_SKIP_BINARY_DOWNLOAD:-1}"
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
