@@ -1,0 +1,82 @@
+import { describe, expect, it, vi } from 'vitest';
+import { StationFailure, stationError } from '@interview-station/contracts';
+import { silentLogger } from '../log';
+import { IpcRouter, type StationHandlers } from './router';
+import { appOriginPolicy, type IpcSender } from './senderPolicy';
+
+const APP = 'app://station';
+const trusted: IpcSender = { url: `${APP}/index.html`, isMainFrame: true };
+const SESSION = '4f1c2a52-7b4e-4c8f-9d0a-0b6c1d2e3f40';
+
+const authState = { status: 'signed-out', storage: 'memory' } as const;
+
+function routerWith(handlers: StationHandlers) {
+  return new IpcRouter(handlers, appOriginPolicy(APP), silentLogger);
+}
+
+describe('IpcRouter', () => {
+  it('calls the handler with the validated input and answers its output', async () => {
+    const signIn = vi.fn(async () => authState);
+    const result = await routerWith({ 'auth:sign-in': signIn }).dispatch('auth:sign-in', { email: 'p@example.com', password: 'pw' }, trusted);
+    expect(result).toEqual({ ok: true, value: authState });
+    expect(signIn).toHaveBeenCalledWith({ email: 'p@example.com', password: 'pw' });
+  });
+
+  it('refuses a payload that fails its schema, naming the field, without calling the service', async () => {
+    const signIn = vi.fn(async () => authState);
+    const router = routerWith({ 'auth:sign-in': signIn });
+    for (const bad of [{ email: 'p@example.com' }, { email: 'p@example.com', password: 'pw', admin: true }, 'p@example.com', null]) {
+      const result = await router.dispatch('auth:sign-in', bad, trusted);
+      expect(result).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', retryable: false } });
+    }
+    const missing = await router.dispatch('auth:sign-in', { email: 'p@example.com' }, trusted);
+    expect(missing).toMatchObject({ ok: false, error: { field: 'password' } });
+    expect(signIn).not.toHaveBeenCalled();
+  });
+
+  it.each<[string, IpcSender]>([
+    ['a page from another origin', { url: 'https://evil.example/index.html', isMainFrame: true }],
+    ['a subframe of the app', { url: `${APP}/index.html`, isMainFrame: false }],
+    ['a file:// page', { url: 'file:///tmp/index.html', isMainFrame: true }],
+    ['a frame without a URL', { url: undefined, isMainFrame: true }],
+    ['a look-alike host', { url: 'app://station.evil/index.html', isMainFrame: true }],
+  ])('refuses %s without calling the service', async (_name, sender) => {
+    const append = vi.fn(async () => ({ key: 'k', duplicate: false }));
+    const input = { sessionId: SESSION, itemId: 'item_1', contentIndex: 0, speaker: 'ai', content: 'Hi', speechStartedAt: '2026-11-21T10:00:00Z' };
+    const result = await routerWith({ 'transcript:append': append }).dispatch('transcript:append', input, sender);
+    expect(result).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
+    expect(append).not.toHaveBeenCalled();
+  });
+
+  it('refuses a channel that is not in the contract', async () => {
+    const result = await routerWith({}).dispatch('shell:exec', { command: 'rm -rf /' }, trusted);
+    expect(result).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CHANNEL' } });
+    expect(await routerWith({}).dispatch('__proto__', {}, trusted)).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CHANNEL' } });
+  });
+
+  it('answers NOT_IMPLEMENTED for a channel whose service does not exist yet', async () => {
+    const result = await routerWith({}).dispatch('sync:status', {}, trusted);
+    expect(result).toMatchObject({ ok: false, error: { code: 'NOT_IMPLEMENTED', message: expect.stringContaining('sync:status') } });
+  });
+
+  it('passes a typed service failure through unchanged', async () => {
+    const failure = stationError('AUTHENTICATION_FAILED', 'Wrong email or password');
+    const router = routerWith({ 'auth:sign-in': async () => Promise.reject(new StationFailure(failure)) });
+    expect(await router.dispatch('auth:sign-in', { email: 'p@example.com', password: 'x' }, trusted)).toEqual({ ok: false, error: failure });
+  });
+
+  it('hides an unexpected exception behind INTERNAL', async () => {
+    const router = routerWith({ 'auth:state': async () => Promise.reject(new Error('database password is hunter2')) });
+    const result = await router.dispatch('auth:state', {}, trusted);
+    expect(result).toMatchObject({ ok: false, error: { code: 'INTERNAL', retryable: true } });
+    expect(JSON.stringify(result)).not.toContain('hunter2');
+  });
+
+  it('never lets a handler answer outside its contract', async () => {
+    const leaky = { ...authState, accessToken: 'eyJ.secret' };
+    const router = routerWith({ 'auth:state': async () => leaky as typeof authState });
+    const result = await router.dispatch('auth:state', {}, trusted);
+    expect(result).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    expect(JSON.stringify(result)).not.toContain('eyJ.secret');
+  });
+});

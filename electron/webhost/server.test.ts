@@ -1,0 +1,134 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { BRIDGE_PROTOCOL, StationConfigSchema } from '@interview-station/contracts';
+import { IpcRouter } from '../ipc/router';
+import { appOriginPolicy } from '../ipc/senderPolicy';
+import { silentLogger } from '../log';
+import { createStation, type Station } from '../station';
+import { nodePlatformInfo } from './nodePlatform';
+import { startWebHost, type WebHost } from './server';
+
+let host: WebHost;
+let station: Station;
+let token: string;
+
+beforeAll(async () => {
+  const rendererDir = await mkdtemp(path.join(tmpdir(), 'station-webhost-'));
+  await writeFile(path.join(rendererDir, 'index.html'), '<!doctype html><html><head><title>t</title></head><body></body></html>');
+  station = createStation({
+    platform: nodePlatformInfo(path.resolve(__dirname, '../../package.json')),
+    config: StationConfigSchema.parse({}),
+    log: silentLogger,
+  });
+  host = await startWebHost({
+    rendererDir,
+    port: 0,
+    events: station.events,
+    createRouter: (origin) => new IpcRouter(station.handlers, appOriginPolicy(origin), silentLogger),
+    log: silentLogger,
+  });
+  token = new URL(host.url).hash.replace('#token=', '');
+});
+
+afterAll(async () => {
+  await host.close();
+});
+
+/** Opens the bridge the way a page would; resolves with the socket or the HTTP status that refused it. */
+function connect(options: { origin?: string; protocols?: string[] }): Promise<WebSocket | number> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(`${host.origin.replace('http', 'ws')}/bridge`, options.protocols ?? [BRIDGE_PROTOCOL, `token.${token}`], {
+      origin: options.origin ?? host.origin,
+    });
+    socket.once('open', () => resolve(socket));
+    socket.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    socket.once('error', reject);
+  });
+}
+
+async function call(socket: WebSocket, id: number, channel: string, input: unknown): Promise<unknown> {
+  const reply = new Promise<unknown>((resolve) => {
+    socket.on('message', function onMessage(data) {
+      const message = JSON.parse(data.toString()) as { kind: string; id?: number };
+      if (message.kind === 'result' && message.id === id) {
+        socket.off('message', onMessage);
+        resolve(message);
+      }
+    });
+  });
+  socket.send(JSON.stringify({ id, channel, input }));
+  return reply;
+}
+
+describe('web host', () => {
+  it('listens on 127.0.0.1 only', () => {
+    expect(new URL(host.origin).hostname).toBe('127.0.0.1');
+  });
+
+  it('serves index.html with the CSP and the bridge script', async () => {
+    const response = await fetch(`${host.origin}/`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await response.text()).toContain('<script type="module" src="/web-bridge.js"></script>');
+    expect((await fetch(`${host.origin}/../../package.json`)).status).toBe(404);
+    expect((await fetch(`${host.origin}/`, { method: 'POST' })).status).toBe(405);
+  });
+
+  it('refuses a bridge connection from another origin', async () => {
+    expect(await connect({ origin: 'https://evil.example' })).toBe(403);
+    expect(await connect({ origin: 'http://localhost:1' })).toBe(403);
+  });
+
+  it('refuses a bridge connection without the launch token or with a wrong one', async () => {
+    expect(await connect({ protocols: [BRIDGE_PROTOCOL] })).toBe(401);
+    expect(await connect({ protocols: [BRIDGE_PROTOCOL, 'token.guess'] })).toBe(401);
+    expect(await connect({ protocols: [BRIDGE_PROTOCOL, `token.${token.slice(0, -1)}x`] })).toBe(401);
+  });
+
+  it('answers a contract call from the trusted page', async () => {
+    const socket = await connect({});
+    try {
+      expect(await call(socket, 1, 'app:info', {})).toMatchObject({
+        kind: 'result',
+        id: 1,
+        result: { ok: true, value: { name: 'Interview Station', host: 'web' } },
+      });
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('validates bridge calls the same way as IPC', async () => {
+    const socket = await connect({});
+    try {
+      expect(await call(socket, 2, 'auth:sign-in', { email: 'nope' })).toMatchObject({
+        result: { ok: false, error: { code: 'VALIDATION_FAILED', field: 'email' } },
+      });
+      expect(await call(socket, 3, 'shell:exec', {})).toMatchObject({ result: { ok: false, error: { code: 'UNKNOWN_CHANNEL' } } });
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('closes the socket on a message that is not a bridge request', async () => {
+    const socket = await connect({});
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    socket.send('{"channel": "app:info"');
+    expect(await closed).toBe(1008);
+  });
+
+  it('pushes station events to connected pages', async () => {
+    const socket = await connect({});
+    try {
+      const received = new Promise<unknown>((resolve) => socket.once('message', (data) => resolve(JSON.parse(data.toString()))));
+      const state = { online: false, supabaseReachable: false, checkedAt: '2026-11-21T10:00:00.000Z' };
+      station.events.emit('network:state-changed', state);
+      expect(await received).toEqual({ kind: 'event', event: 'network:state-changed', payload: state });
+    } finally {
+      socket.close();
+    }
+  });
+});

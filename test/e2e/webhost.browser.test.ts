@@ -1,0 +1,71 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pkg from '../../package.json';
+import { launchChromium } from '../support/chromium';
+import { ARTIFACTS } from '../support/paths';
+import { startWebHostProcess, type WebHostProcess } from '../support/webHostProcess';
+
+/**
+ * The renderer, unchanged, in real Chromium through the web host: window.station works over the
+ * bridge and what it answers reaches the screen.
+ */
+let host: WebHostProcess;
+let browser: Browser;
+let page: Page;
+const problems: string[] = [];
+
+beforeAll(async () => {
+  host = await startWebHostProcess();
+  browser = await launchChromium();
+  page = await browser.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(error.message));
+  await page.goto(host.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+});
+
+describe('station UI through the web host', () => {
+  it('shows the station version that app.info() answered over the bridge', async () => {
+    const version = page.getByTestId('station-version');
+    await version.waitFor({ timeout: 10_000 });
+    expect(await version.textContent()).toBe(`Interview Station ${pkg.version}`);
+    expect(await page.getByTestId('station-host').textContent()).toBe('Web host (development)');
+    expect(await page.getByTestId('station-config').textContent()).toContain('Connection mode hybrid');
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'webhost-station.png'), fullPage: true });
+  });
+
+  it('gives the page window.station and nothing generic', async () => {
+    const shape = await page.evaluate(() => ({
+      domains: Object.keys(window.station).sort(),
+      auth: Object.keys(window.station.auth).sort(),
+      hasInvoke: 'invoke' in window.station,
+      tokenInUrl: location.href.includes('token='),
+    }));
+    expect(shape.domains).toEqual(['app', 'auth', 'config', 'interview', 'network', 'proctor', 'realtime', 'sync', 'transcript']);
+    expect(shape.auth).toEqual(['onStateChanged', 'signIn', 'signOut', 'state']);
+    expect(shape.hasInvoke).toBe(false);
+    expect(shape.tokenInUrl).toBe(false);
+  });
+
+  it('gets typed errors back for bad input and for services not built yet', async () => {
+    const [bad, notYet] = await page.evaluate(async () => [
+      await window.station.auth.signIn({ email: 'not-an-email', password: 'x' }),
+      await window.station.sync.status(),
+    ]);
+    expect(bad).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', field: 'email' } });
+    expect(notYet).toMatchObject({ ok: false, error: { code: 'NOT_IMPLEMENTED' } });
+  });
+
+  it('loads without console errors or CSP violations', () => {
+    expect(problems).toEqual([]);
+  });
+});

@@ -1,0 +1,41 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { OUT } from './paths';
+
+export interface WebHostProcess {
+  readonly url: string;
+  readonly origin: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the built web host (out/main/webhost.js) on a free port and waits for its ready line. */
+export async function startWebHostProcess(): Promise<WebHostProcess> {
+  const entry = path.join(OUT, 'main', 'webhost.js');
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run "npm run build" first (npm test does)`);
+  const child: ChildProcess = spawn(process.execPath, [entry, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+
+  const ready = await new Promise<{ url: string; origin: string }>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    const timer = setTimeout(() => reject(new Error(`web host did not start in 15 s\n${stderr}`)), 15_000);
+    lines.on('line', (line) => {
+      if (!line.startsWith('{"webhost"')) return;
+      clearTimeout(timer);
+      resolve((JSON.parse(line) as { webhost: { url: string; origin: string } }).webhost);
+    });
+    child.once('exit', (code) => reject(new Error(`web host exited with ${String(code)}\n${stderr}`)));
+  });
+
+  return {
+    ...ready,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
