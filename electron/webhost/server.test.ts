@@ -38,7 +38,7 @@ afterAll(async () => {
 });
 
 /** Opens the bridge the way a page would; resolves with the socket or the HTTP status that refused it. */
-function connect(options: { origin?: string; protocols?: string[] }): Promise<WebSocket | number> {
+function attempt(options: { origin?: string; protocols?: string[] }): Promise<WebSocket | number> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(`${host.origin.replace('http', 'ws')}/bridge`, options.protocols ?? [BRIDGE_PROTOCOL, `token.${token}`], {
       origin: options.origin ?? host.origin,
@@ -47,6 +47,12 @@ function connect(options: { origin?: string; protocols?: string[] }): Promise<We
     socket.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
     socket.once('error', reject);
   });
+}
+
+async function connect(): Promise<WebSocket> {
+  const socket = await attempt({});
+  if (typeof socket === 'number') throw new Error(`the bridge refused the trusted page with ${socket}`);
+  return socket;
 }
 
 async function call(socket: WebSocket, id: number, channel: string, input: unknown): Promise<unknown> {
@@ -78,18 +84,18 @@ describe('web host', () => {
   });
 
   it('refuses a bridge connection from another origin', async () => {
-    expect(await connect({ origin: 'https://evil.example' })).toBe(403);
-    expect(await connect({ origin: 'http://localhost:1' })).toBe(403);
+    expect(await attempt({ origin: 'https://evil.example' })).toBe(403);
+    expect(await attempt({ origin: 'http://localhost:1' })).toBe(403);
   });
 
   it('refuses a bridge connection without the launch token or with a wrong one', async () => {
-    expect(await connect({ protocols: [BRIDGE_PROTOCOL] })).toBe(401);
-    expect(await connect({ protocols: [BRIDGE_PROTOCOL, 'token.guess'] })).toBe(401);
-    expect(await connect({ protocols: [BRIDGE_PROTOCOL, `token.${token.slice(0, -1)}x`] })).toBe(401);
+    expect(await attempt({ protocols: [BRIDGE_PROTOCOL] })).toBe(401);
+    expect(await attempt({ protocols: [BRIDGE_PROTOCOL, 'token.guess'] })).toBe(401);
+    expect(await attempt({ protocols: [BRIDGE_PROTOCOL, `token.${token.slice(0, -1)}x`] })).toBe(401);
   });
 
   it('answers a contract call from the trusted page', async () => {
-    const socket = await connect({});
+    const socket = await connect();
     try {
       expect(await call(socket, 1, 'app:info', {})).toMatchObject({
         kind: 'result',
@@ -102,7 +108,7 @@ describe('web host', () => {
   });
 
   it('validates bridge calls the same way as IPC', async () => {
-    const socket = await connect({});
+    const socket = await connect();
     try {
       expect(await call(socket, 2, 'auth:sign-in', { email: 'nope' })).toMatchObject({
         result: { ok: false, error: { code: 'VALIDATION_FAILED', field: 'email' } },
@@ -114,14 +120,14 @@ describe('web host', () => {
   });
 
   it('closes the socket on a message that is not a bridge request', async () => {
-    const socket = await connect({});
+    const socket = await connect();
     const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
     socket.send('{"channel": "app:info"');
     expect(await closed).toBe(1008);
   });
 
   it('pushes station events to connected pages', async () => {
-    const socket = await connect({});
+    const socket = await connect();
     try {
       const received = new Promise<unknown>((resolve) => socket.once('message', (data) => resolve(JSON.parse(data.toString()))));
       const state = { online: false, supabaseReachable: false, checkedAt: '2026-11-21T10:00:00.000Z' };
