@@ -40,7 +40,12 @@ async function start(): Promise<void> {
   lockDownPermissions(appOrigin);
   denyNavigation();
 
-  const station = createStation({ platform: electronPlatformInfo(), config: StationConfigSchema.parse({}), log });
+  const station = createStation({
+    platform: electronPlatformInfo(),
+    config: StationConfigSchema.parse({}),
+    log,
+    dataDir: app.getPath('userData'),
+  });
   const window = createStationWindow(path.join(__dirname, '../preload/index.js'), !app.isPackaged);
   bindIpc(new IpcRouter(station.handlers, appOriginPolicy(appOrigin), log.child('ipc')), window);
   forwardEvents(station.events, window);

@@ -3,7 +3,7 @@
  * to a browser over a WebSocket bridge. For development and tests on machines without the
  * Electron binary; never packaged into the app.
  *
- *   node out/main/webhost.js [--port N]
+ *   node out/main/webhost.js [--port N] [--data-dir DIR]
  */
 import path from 'node:path';
 import { StationConfigSchema } from '@interview-station/contracts';
@@ -11,28 +11,23 @@ import { IpcRouter } from '../ipc/router';
 import { appOriginPolicy } from '../ipc/senderPolicy';
 import { createLogger } from '../log';
 import { createStation } from '../station';
+import { parseWebHostArgs } from './args';
 import { nodePlatformInfo } from './nodePlatform';
 import { startWebHost } from './server';
 
-function portFromArgs(argv: readonly string[]): number {
-  const at = argv.indexOf('--port');
-  const value = at >= 0 ? argv[at + 1] : process.env['STATION_WEB_PORT'];
-  const port = value === undefined ? 0 : Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port: ${String(value)}`);
-  return port;
-}
-
 async function main(): Promise<void> {
   const log = createLogger('webhost');
+  const args = parseWebHostArgs(process.argv, process.env);
   const root = path.resolve(__dirname, '../..');
   const station = createStation({
     platform: nodePlatformInfo(path.join(root, 'package.json')),
     config: StationConfigSchema.parse({}),
     log,
+    dataDir: args.dataDir,
   });
   const host = await startWebHost({
     rendererDir: path.join(root, 'out/renderer'),
-    port: portFromArgs(process.argv),
+    port: args.port,
     events: station.events,
     createRouter: (origin) => new IpcRouter(station.handlers, appOriginPolicy(origin), log.child('ipc')),
     log,

@@ -22,6 +22,7 @@ beforeAll(async () => {
     platform: nodePlatformInfo(path.resolve(__dirname, '../../package.json')),
     config: StationConfigSchema.parse({}),
     log: silentLogger,
+    dataDir: rendererDir,
   });
   host = await startWebHost({
     rendererDir,

@@ -65,6 +65,16 @@ describe('station UI through the web host', () => {
     expect(notYet).toMatchObject({ ok: false, error: { code: 'NOT_IMPLEMENTED' } });
   });
 
+  it('makes a transcript entry durable and lists it again after a reload', async () => {
+    const sessionId = '4f1c2a52-7b4e-4c8f-9d0a-0b6c1d2e3f40';
+    const entry = { sessionId, itemId: 'item_1', contentIndex: 0, speaker: 'candidate', content: 'I led the migration.', speechStartedAt: '2026-11-21T10:00:00.000Z' } as const;
+    const appended = await page.evaluate((e) => window.station.transcript.append(e), entry);
+    expect(appended).toEqual({ ok: true, value: { key: `${sessionId}/item_1/0`, duplicate: false } });
+    await page.reload();
+    const listed = await page.evaluate((id) => window.station.transcript.list({ sessionId: id }), sessionId);
+    expect(listed).toMatchObject({ ok: true, value: { entries: [{ ...entry, source: 'client' }], unsynced: 1 } });
+  });
+
   it('loads without console errors or CSP violations', () => {
     expect(problems).toEqual([]);
   });

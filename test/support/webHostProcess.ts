@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { OUT } from './paths';
@@ -7,14 +8,20 @@ import { OUT } from './paths';
 export interface WebHostProcess {
   readonly url: string;
   readonly origin: string;
+  /** The station's data folder for this run (journals live under it); removed on stop. */
+  readonly dataDir: string;
   stop(): Promise<void>;
 }
 
-/** Starts the built web host (out/main/webhost.js) on a free port and waits for its ready line. */
+/**
+ * Starts the built web host (out/main/webhost.js) on a free port with a fresh data folder and
+ * waits for its ready line.
+ */
 export async function startWebHostProcess(): Promise<WebHostProcess> {
   const entry = path.join(OUT, 'main', 'webhost.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run "npm run build" first (npm test does)`);
-  const child: ChildProcess = spawn(process.execPath, [entry, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'station-data-'));
+  const child: ChildProcess = spawn(process.execPath, [entry, '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
 
@@ -31,11 +38,15 @@ export async function startWebHostProcess(): Promise<WebHostProcess> {
 
   return {
     ...ready,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    dataDir,
+    stop: async () => {
+      if (child.exitCode === null) {
+        await new Promise<void>((resolve) => {
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+        });
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }

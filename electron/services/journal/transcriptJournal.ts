@@ -1,0 +1,149 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import { z } from 'zod';
+import {
+  compareBySpeechStart,
+  StationFailure,
+  TranscriptEntrySchema,
+  transcriptKeyString,
+  type TranscriptEntry,
+} from '@interview-station/contracts';
+import { decodeFrames, encodeFrame } from './recordCodec';
+
+const JournalRecordSchema = z.discriminatedUnion('t', [
+  z.object({ t: z.literal('entry'), entry: TranscriptEntrySchema }).strict(),
+  z.object({ t: z.literal('synced'), keys: z.array(z.string().max(300)).min(1) }).strict(),
+]);
+type JournalRecord = z.infer<typeof JournalRecordSchema>;
+
+interface PendingWrite {
+  readonly frame: Buffer;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+export interface AppendResult {
+  readonly key: string;
+  /** The entry was already in the journal (a replay); nothing new was written. */
+  readonly duplicate: boolean;
+}
+
+/**
+ * One interview session's append-only journal. Appends resolve only once their bytes are fsynced;
+ * appends that arrive while a sync is under way share the next one (group commit). Opening drops a
+ * torn tail left by a crash and keeps every intact record.
+ */
+export class TranscriptJournal {
+  private readonly entries = new Map<string, TranscriptEntry>();
+  private readonly synced = new Set<string>();
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private queue: PendingWrite[] = [];
+  private flushing: Promise<void> | null = null;
+  private failure: unknown = null;
+
+  private constructor(
+    readonly sessionId: string,
+    private readonly file: FileHandle,
+  ) {}
+
+  /** Opens (or creates) the journal at `filePath`, truncating any torn tail. */
+  static async open(filePath: string, sessionId: string): Promise<TranscriptJournal> {
+    const file = await open(filePath, 'a+');
+    try {
+      const data = await file.readFile();
+      const { payloads, validBytes } = decodeFrames(data);
+      if (validBytes < data.length) {
+        await file.truncate(validBytes);
+        await file.datasync();
+      }
+      const journal = new TranscriptJournal(sessionId, file);
+      for (const payload of payloads) journal.apply(JournalRecordSchema.parse(JSON.parse(payload.toString('utf8'))));
+      return journal;
+    } catch (error) {
+      await file.close();
+      throw error;
+    }
+  }
+
+  /** Appends an entry and resolves once it is durable. A replayed key is not written twice. */
+  async append(entry: TranscriptEntry): Promise<AppendResult> {
+    const key = transcriptKeyString(entry);
+    if (entry.sessionId !== this.sessionId) throw StationFailure.of('VALIDATION_FAILED', 'entry belongs to another session', 'sessionId');
+    const pending = this.inFlight.get(key);
+    if (pending) {
+      await pending;
+      return { key, duplicate: true };
+    }
+    if (this.entries.has(key)) return { key, duplicate: true };
+    const durable = this.write({ t: 'entry', entry });
+    this.inFlight.set(key, durable);
+    try {
+      await durable;
+      this.entries.set(key, entry);
+    } finally {
+      this.inFlight.delete(key);
+    }
+    return { key, duplicate: false };
+  }
+
+  /** Records that these entries reached the server; durable before it resolves. */
+  async markSynced(keys: readonly string[]): Promise<void> {
+    const fresh = keys.filter((key) => this.entries.has(key) && !this.synced.has(key));
+    if (fresh.length === 0) return;
+    await this.write({ t: 'synced', keys: fresh });
+    for (const key of fresh) this.synced.add(key);
+  }
+
+  /** Every durable entry, ordered by when the speech started. */
+  list(): TranscriptEntry[] {
+    return [...this.entries.values()].sort(compareBySpeechStart);
+  }
+
+  /** Durable entries not yet confirmed by the server, in speech order. */
+  unsynced(): TranscriptEntry[] {
+    return this.list().filter((entry) => !this.synced.has(transcriptKeyString(entry)));
+  }
+
+  async close(): Promise<void> {
+    await this.flushing;
+    await this.file.close();
+  }
+
+  private apply(record: JournalRecord): void {
+    if (record.t === 'entry') {
+      const key = transcriptKeyString(record.entry);
+      if (!this.entries.has(key)) this.entries.set(key, record.entry);
+    } else {
+      for (const key of record.keys) this.synced.add(key);
+    }
+  }
+
+  private write(record: JournalRecord): Promise<void> {
+    if (this.failure !== null) {
+      return Promise.reject(StationFailure.of('TRANSCRIPT_PROCESSING_FAILED', 'the transcript journal failed to write; reopen it'));
+    }
+    const frame = encodeFrame(Buffer.from(JSON.stringify(record), 'utf8'));
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ frame, resolve, reject });
+      this.flushing ??= this.flush();
+    });
+  }
+
+  /** Writes everything queued in one go, fsyncs once, then acknowledges the whole batch. */
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue;
+      this.queue = [];
+      try {
+        await this.file.writev(batch.map((write) => write.frame));
+        await this.file.datasync();
+        for (const write of batch) write.resolve();
+      } catch (error) {
+        // A failed write may leave a torn record; nothing may be appended after it until reopened.
+        this.failure = error;
+        for (const write of [...batch, ...this.queue]) write.reject(error);
+        this.queue = [];
+      }
+    }
+    this.flushing = null;
+  }
+}

@@ -1,0 +1,28 @@
+import type { IpcOutput, IpcParsedInput, TranscriptEntry } from '@interview-station/contracts';
+import type { JournalStore } from './journal/journalStore';
+
+/**
+ * The renderer's transcript entries: stamped as client-delivered, made durable in the session's
+ * journal before `transcript:append` answers, and listed back to restore the view after a crash.
+ */
+export class TranscriptService {
+  constructor(
+    private readonly journals: JournalStore,
+    private readonly now: () => Date = () => new Date(),
+    /** Told about each newly durable entry (the sync engine listens here). */
+    private readonly onDurable: (entry: TranscriptEntry) => void = () => undefined,
+  ) {}
+
+  async append(input: IpcParsedInput<'transcript:append'>): Promise<IpcOutput<'transcript:append'>> {
+    const entry: TranscriptEntry = { ...input, source: 'client', receivedAt: this.now().toISOString() };
+    const journal = await this.journals.session(entry.sessionId);
+    const result = await journal.append(entry);
+    if (!result.duplicate) this.onDurable(entry);
+    return result;
+  }
+
+  async list(input: IpcParsedInput<'transcript:list'>): Promise<IpcOutput<'transcript:list'>> {
+    const journal = await this.journals.session(input.sessionId);
+    return { entries: journal.list(), unsynced: journal.unsynced().length };
+  }
+}
