@@ -26,6 +26,19 @@ export const StationConfigSchema = z
   .strict();
 export type StationConfig = z.infer<typeof StationConfigSchema>;
 
+/**
+ * One layer of settings as a file holds it (defaults, user settings, machine policy): the same
+ * fields, all optional and without defaults, so a layer only overrides what it names.
+ */
+export const StationConfigLayerSchema = z
+  .object(
+    Object.fromEntries(
+      Object.entries(StationConfigSchema.shape).map(([key, field]) => [key, (field instanceof z.ZodDefault ? field.unwrap() : field).optional()]),
+    ) as unknown as { [K in keyof StationConfig]-?: z.ZodOptional<z.ZodType<StationConfig[K]>> },
+  )
+  .strict();
+export type StationConfigLayer = z.infer<typeof StationConfigLayerSchema>;
+
 /** What the renderer may see of the configuration: no keys, no PIN hash. */
 export const PublicConfigSchema = z
   .object({

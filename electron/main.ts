@@ -4,11 +4,11 @@
  */
 import path from 'node:path';
 import { app } from 'electron';
-import { StationConfigSchema } from '@interview-station/contracts';
 import { appOriginPolicy, originOf } from './ipc/senderPolicy';
 import { IpcRouter } from './ipc/router';
 import { createLogger } from './log';
-import { createStation } from './station';
+import { policyFilePath, userSettingsPath } from './services/config/configFiles';
+import { openStation } from './station';
 import { electronPlatformInfo } from './adapters/electronPlatform';
 import {
   APP_ORIGIN,
@@ -40,11 +40,17 @@ async function start(): Promise<void> {
   lockDownPermissions(appOrigin);
   denyNavigation();
 
-  const station = createStation({
+  const dataDir = app.getPath('userData');
+  const station = await openStation({
     platform: electronPlatformInfo(),
-    config: StationConfigSchema.parse({}),
     log,
-    dataDir: app.getPath('userData'),
+    dataDir,
+    configSources: {
+      policyFile: policyFilePath(process.platform, process.env),
+      userFile: userSettingsPath(dataDir),
+      // Development builds only: packaged stations take their configuration from files IT controls.
+      env: app.isPackaged ? undefined : process.env,
+    },
   });
   const window = createStationWindow(path.join(__dirname, '../preload/index.js'), !app.isPackaged);
   bindIpc(new IpcRouter(station.handlers, appOriginPolicy(appOrigin), log.child('ipc')), window);

@@ -1,9 +1,10 @@
-import type { StationConfig } from '@interview-station/contracts';
+import { IPC_CHANNELS, StationFailure, type StationConfig, type StationError } from '@interview-station/contracts';
 import { StationEvents } from './events';
 import type { StationHandlers } from './ipc/router';
 import type { Logger } from './log';
 import path from 'node:path';
-import { ConfigService } from './services/configService';
+import { ConfigService } from './services/config/configService';
+import { loadStationConfig, type ConfigSources } from './services/config/loadConfig';
 import { JournalStore } from './services/journal/journalStore';
 import type { PlatformInfo } from './services/platformInfo';
 import { TranscriptService } from './services/transcriptService';
@@ -41,4 +42,25 @@ export function createStation(deps: StationDeps): Station {
   };
   deps.log.info('station services ready', { connectionMode: deps.config.connectionMode });
   return { handlers, events, dispose: () => journals.close() };
+}
+
+/**
+ * The station when its configuration is invalid: it says what `app:info` asks, and every other
+ * channel answers the configuration error (file and key), so nothing runs half-configured.
+ */
+export function createConfigErrorStation(platform: PlatformInfo, error: StationError): Station {
+  const refuse = async (): Promise<never> => Promise.reject(new StationFailure(error));
+  const handlers: Record<string, unknown> = Object.fromEntries(IPC_CHANNELS.map((channel) => [channel, refuse]));
+  handlers['app:info'] = async () => platform.appInfo();
+  return { handlers: handlers as StationHandlers, events: new StationEvents(), dispose: async () => undefined };
+}
+
+/** Loads the configuration, then wires the station, or the configuration-error station. */
+export async function openStation(deps: Omit<StationDeps, 'config'> & { readonly configSources: ConfigSources }): Promise<Station> {
+  const config = await loadStationConfig(deps.configSources);
+  if (!config.ok) {
+    deps.log.error('configuration invalid; the station will not start', { field: config.error.field, problem: config.error.message });
+    return createConfigErrorStation(deps.platform, config.error);
+  }
+  return createStation({ ...deps, config: config.value });
 }

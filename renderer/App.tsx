@@ -1,4 +1,5 @@
 import type { AppInfo, PublicConfig } from '@interview-station/contracts';
+import { ConfigErrorScreen } from './ConfigErrorScreen';
 import { station } from './station';
 import { useStationCall, type CallState } from './useStationCall';
 
@@ -35,11 +36,12 @@ function ConfigSummary({ config }: { config: CallState<PublicConfig> }) {
 export function App() {
   const info = useStationCall(() => station().app.info());
   const config = useStationCall(() => station().config.get());
+  const configError = config.status === 'failed' && config.error.code === 'CONFIGURATION_INVALID' ? config.error : null;
   return (
     <main className="station">
       <h1>Interview Station</h1>
+      {configError ? <ConfigErrorScreen error={configError} /> : <ConfigSummary config={config} />}
       <StationInfo info={info} />
-      <ConfigSummary config={config} />
     </main>
   );
 }

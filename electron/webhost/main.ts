@@ -3,14 +3,14 @@
  * to a browser over a WebSocket bridge. For development and tests on machines without the
  * Electron binary; never packaged into the app.
  *
- *   node out/main/webhost.js [--port N] [--data-dir DIR]
+ *   node out/main/webhost.js [--port N] [--data-dir DIR] [--policy-file FILE]
  */
 import path from 'node:path';
-import { StationConfigSchema } from '@interview-station/contracts';
 import { IpcRouter } from '../ipc/router';
 import { appOriginPolicy } from '../ipc/senderPolicy';
 import { createLogger } from '../log';
-import { createStation } from '../station';
+import { userSettingsPath } from '../services/config/configFiles';
+import { openStation } from '../station';
 import { parseWebHostArgs } from './args';
 import { nodePlatformInfo } from './nodePlatform';
 import { startWebHost } from './server';
@@ -19,11 +19,12 @@ async function main(): Promise<void> {
   const log = createLogger('webhost');
   const args = parseWebHostArgs(process.argv, process.env);
   const root = path.resolve(__dirname, '../..');
-  const station = createStation({
+  const station = await openStation({
     platform: nodePlatformInfo(path.join(root, 'package.json')),
-    config: StationConfigSchema.parse({}),
     log,
     dataDir: args.dataDir,
+    // The web host is a development tool: STATION_* variables may override the configuration.
+    configSources: { policyFile: args.policyFile, userFile: userSettingsPath(args.dataDir), env: process.env },
   });
   const host = await startWebHost({
     rendererDir: path.join(root, 'out/renderer'),

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -17,11 +17,17 @@ export interface WebHostProcess {
  * Starts the built web host (out/main/webhost.js) on a free port with a fresh data folder and
  * waits for its ready line.
  */
-export async function startWebHostProcess(): Promise<WebHostProcess> {
+export async function startWebHostProcess(options: { policy?: string } = {}): Promise<WebHostProcess> {
   const entry = path.join(OUT, 'main', 'webhost.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run "npm run build" first (npm test does)`);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'station-data-'));
-  const child: ChildProcess = spawn(process.execPath, [entry, '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Never the machine's own policy: the test's (or none, which means defaults).
+  const policyFile = path.join(dataDir, 'policy.json');
+  if (options.policy !== undefined) writeFileSync(policyFile, options.policy);
+  const child: ChildProcess = spawn(process.execPath, [entry, '--port', '0', '--data-dir', dataDir, '--policy-file', policyFile], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('STATION_'))),
+  });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
 
