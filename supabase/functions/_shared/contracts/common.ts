@@ -1,0 +1,40 @@
+// GENERATED from contracts/common.ts by `npm run supabase:contracts`; do not edit.
+import { z } from 'zod';
+
+/** Size limits shared by every boundary, so a payload that passes one passes them all. */
+export const LIMITS = {
+  shortText: 200,
+  email: 320,
+  password: 1024,
+  /** An SDP offer or answer is a few KB; anything near this is not an SDP. */
+  sdp: 64 * 1024,
+  transcriptContent: 20_000,
+  transcriptBatch: 500,
+  instructions: 20_000,
+  jwt: 8 * 1024,
+} as const;
+
+export const UuidSchema = z.uuid();
+export const IsoDateTimeSchema = z.iso.datetime({ offset: true });
+export const ShortTextSchema = z.string().min(1).max(LIMITS.shortText);
+/** Ids that come from OpenAI (`item_...`, `rtc_...`): opaque, but never a path or markup. */
+export const ProviderIdSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9_.-]+$/, 'only letters, digits, "_", "-" and "."');
+
+/** The empty input of a channel that takes nothing. */
+export const EmptySchema = z.object({}).strict();
+
+export const IceServerSchema = z
+  .object({
+    urls: z.union([z.string().max(512), z.array(z.string().max(512)).min(1).max(8)]),
+    username: z.string().max(512).optional(),
+    credential: z.string().max(512).optional(),
+  })
+  .strict();
+export type IceServer = z.infer<typeof IceServerSchema>;
+
+export const ConnectionModeSchema = z.enum(['hybrid', 'direct']);
+export type ConnectionMode = z.infer<typeof ConnectionModeSchema>;

@@ -1,0 +1,90 @@
+// GENERATED from contracts/edge.ts by `npm run supabase:contracts`; do not edit.
+import { z } from 'zod';
+import { ConnectionModeSchema, IceServerSchema, IsoDateTimeSchema, LIMITS, ShortTextSchema, UuidSchema } from './common.ts';
+import { TranscriptEntrySchema } from './transcript.ts';
+
+/** Bodies of the Supabase edge functions `interview-start`, `interview-transcript`, `interview-end`. */
+
+export const VoiceSchema = z.enum(['alloy', 'ash', 'ballad', 'coral', 'echo', 'sage', 'shimmer', 'verse', 'marin', 'cedar']);
+
+export const InterviewStartRequestSchema = z
+  .object({
+    companyId: UuidSchema,
+    templateId: UuidSchema,
+    stationId: UuidSchema,
+    /** The recruiter's reference for the candidate (never their name or contact details). */
+    candidateRef: ShortTextSchema,
+    architecture: ConnectionModeSchema.default('hybrid'),
+    metadata: z.record(z.string().max(64), z.string().max(LIMITS.shortText)).optional(),
+  })
+  .strict();
+export type InterviewStartRequest = z.input<typeof InterviewStartRequestSchema>;
+
+export const WebrtcConfigSchema = z
+  .object({
+    architecture: ConnectionModeSchema,
+    /** Base URL of the token service (`POST /api/realtime/sessions`). */
+    tokenServiceUrl: z.url(),
+    /** The SDP proxy WebSocket for this session (hybrid), as the isolation strategy assigned it. */
+    websocketUrl: z.url().optional(),
+    model: ShortTextSchema,
+    voice: VoiceSchema,
+    instructions: z.string().max(LIMITS.instructions),
+    language: z.string().min(2).max(16).optional(),
+    iceServers: z.array(IceServerSchema).max(8),
+    maxDurationSeconds: z.number().int().min(10).max(7200),
+  })
+  .strict();
+export type WebrtcConfig = z.infer<typeof WebrtcConfigSchema>;
+
+export const InterviewStartResponseSchema = z
+  .object({
+    sessionId: UuidSchema,
+    /** Session JWT for the token service (1 h). Held by the main process only. */
+    sessionToken: z.string().min(1).max(LIMITS.jwt),
+    webrtcConfig: WebrtcConfigSchema,
+    metadata: z.object({ createdAt: IsoDateTimeSchema, expiresAt: IsoDateTimeSchema }).strict(),
+  })
+  .strict();
+export type InterviewStartResponse = z.infer<typeof InterviewStartResponseSchema>;
+
+export const TranscriptBatchRequestSchema = z
+  .object({
+    sessionId: UuidSchema,
+    entries: z.array(TranscriptEntrySchema).min(1).max(LIMITS.transcriptBatch),
+  })
+  .strict()
+  .superRefine((batch, ctx) => {
+    batch.entries.forEach((entry, index) => {
+      if (entry.sessionId !== batch.sessionId) {
+        ctx.addIssue({ code: 'custom', path: ['entries', index, 'sessionId'], message: 'does not match the batch sessionId' });
+      }
+    });
+  });
+export type TranscriptBatchRequest = z.infer<typeof TranscriptBatchRequestSchema>;
+
+export const TranscriptBatchResponseSchema = z
+  .object({ accepted: z.number().int().min(0), duplicates: z.number().int().min(0) })
+  .strict();
+export type TranscriptBatchResponse = z.infer<typeof TranscriptBatchResponseSchema>;
+
+export const EndReasonSchema = z.enum(['completed', 'candidate_left', 'proctor_ended', 'max_duration', 'connection_lost', 'error']);
+export type EndReason = z.infer<typeof EndReasonSchema>;
+
+export const SessionStatusSchema = z.enum(['created', 'connecting', 'live', 'ended', 'failed', 'abandoned']);
+export type SessionStatus = z.infer<typeof SessionStatusSchema>;
+
+export const InterviewEndRequestSchema = z
+  .object({ sessionId: UuidSchema, reason: EndReasonSchema, detail: z.string().max(1000).optional() })
+  .strict();
+export type InterviewEndRequest = z.infer<typeof InterviewEndRequestSchema>;
+
+export const InterviewEndResponseSchema = z
+  .object({
+    sessionId: UuidSchema,
+    status: SessionStatusSchema,
+    endedAt: IsoDateTimeSchema,
+    transcriptCount: z.number().int().min(0),
+  })
+  .strict();
+export type InterviewEndResponse = z.infer<typeof InterviewEndResponseSchema>;

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { IceServerSchema } from './contracts/common.ts';
+import { HttpError } from './http.ts';
+
+/**
+ * Configuration from the environment. On hosted Supabase, `SUPABASE_URL` and `SUPABASE_DB_URL`
+ * (and `SUPABASE_JWKS` on projects with signing keys) are provided; the rest are secrets set with
+ * `supabase secrets set` (names without the reserved `SUPABASE_` prefix).
+ */
+export interface FunctionEnv {
+  /** Direct Postgres connection; queries switch to the caller's role per transaction. */
+  readonly dbUrl: string;
+  readonly supabaseUrl: string | undefined;
+  /** Legacy HS256 project JWT secret; when absent, user tokens are checked against the JWKS. */
+  readonly authJwtSecret: string | undefined;
+  /** `SUPABASE_JWKS` as provided to functions on projects with asymmetric signing keys. */
+  readonly jwks: string | undefined;
+  /** HS256 secret shared with the token service, for session JWTs. */
+  readonly sessionJwtSecret: string;
+  /** Base URL of the token service given to stations. */
+  readonly tokenServiceUrl: string;
+  readonly iceServers: z.infer<typeof IceServerSchema>[];
+}
+
+function get(name: string): string | undefined {
+  const value = Deno.env.get(name);
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function misconfigured(what: string): HttpError {
+  // The message names the variable, never its value.
+  return HttpError.of(500, 'CONFIGURATION_INVALID', `function misconfigured: ${what}`);
+}
+
+let cached: FunctionEnv | undefined;
+
+/** Reads and checks the environment once; a missing or bad setting is a 500 naming it. */
+export function functionEnv(): FunctionEnv {
+  if (cached) return cached;
+  const dbUrl = get('SUPABASE_DB_URL');
+  const sessionJwtSecret = get('SESSION_JWT_SECRET');
+  const tokenServiceUrl = get('TOKEN_SERVICE_URL');
+  if (!dbUrl) throw misconfigured('SUPABASE_DB_URL is not set');
+  if (!sessionJwtSecret || sessionJwtSecret.length < 32) throw misconfigured('SESSION_JWT_SECRET must be at least 32 characters');
+  if (!tokenServiceUrl || !z.url().safeParse(tokenServiceUrl).success) throw misconfigured('TOKEN_SERVICE_URL must be a URL');
+  let iceServers: z.infer<typeof IceServerSchema>[] = [];
+  const rawIce = get('ICE_SERVERS');
+  if (rawIce) {
+    let parsedJson: unknown;
+    try {
+      parsedJson = JSON.parse(rawIce);
+    } catch {
+      throw misconfigured('ICE_SERVERS is not JSON');
+    }
+    const parsed = z.array(IceServerSchema).max(8).safeParse(parsedJson);
+    if (!parsed.success) throw misconfigured('ICE_SERVERS is not a list of ICE servers');
+    iceServers = parsed.data;
+  }
+  cached = {
+    dbUrl,
+    supabaseUrl: get('SUPABASE_URL'),
+    authJwtSecret: get('AUTH_JWT_SECRET'),
+    jwks: get('SUPABASE_JWKS'),
+    sessionJwtSecret,
+    tokenServiceUrl,
+    iceServers,
+  };
+  return cached;
+}

@@ -1,0 +1,50 @@
+import { stationError, type ErrorCode, type StationError } from './contracts/errors.ts';
+
+/** Browsers may call the functions (supabase-js sends these headers); the station itself is not a browser. */
+export const CORS_HEADERS: Record<string, string> = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Headers': 'authorization, x-client-info, apikey, content-type, x-supabase-api-version',
+  'Access-Control-Allow-Methods': 'POST, OPTIONS',
+  'Access-Control-Max-Age': '86400',
+};
+
+/** An error that becomes a response: a real HTTP status and the StationError body. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: StationError,
+  ) {
+    super(body.message);
+    this.name = 'HttpError';
+  }
+
+  static of(status: number, code: ErrorCode, message: string, field?: string): HttpError {
+    return new HttpError(status, stationError(code, message, field));
+  }
+}
+
+export function json(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { ...CORS_HEADERS, 'Content-Type': 'application/json' },
+  });
+}
+
+/** Reads a JSON body of at most `limit` bytes; anything else is a 400/413 naming the problem. */
+export async function readJson(req: Request, limit: number): Promise<unknown> {
+  const declared = Number(req.headers.get('content-length') ?? '0');
+  if (declared > limit) throw HttpError.of(413, 'VALIDATION_FAILED', `request body larger than ${limit} bytes`);
+  const type = req.headers.get('content-type') ?? '';
+  if (!type.toLowerCase().startsWith('application/json')) {
+    throw HttpError.of(415, 'VALIDATION_FAILED', 'content-type must be application/json');
+  }
+  const text = await req.text();
+  if (new TextEncoder().encode(text).length > limit) {
+    throw HttpError.of(413, 'VALIDATION_FAILED', `request body larger than ${limit} bytes`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw HttpError.of(400, 'VALIDATION_FAILED', 'request body is not valid JSON');
+  }
+}

@@ -1,0 +1,80 @@
+// interview-start: a proctor starts an interview on one of their tenant's stations. Creates the
+// interview_sessions row under RLS and returns the session JWT and WebRTC configuration the
+// station needs to reach the token service.
+import { InterviewStartRequestSchema, InterviewStartResponseSchema, type InterviewStartResponse } from '../_shared/contracts/edge.ts';
+import { asCaller } from '../_shared/db.ts';
+import { defineFunction } from '../_shared/handler.ts';
+import { HttpError } from '../_shared/http.ts';
+import { touchStation } from '../_shared/serviceRole.ts';
+import { mintSessionJwt } from '../_shared/sessionJwt.ts';
+
+interface TemplateRow {
+  company_id: string | null;
+  model: string;
+  voice: string;
+  instructions: string;
+  language: string | null;
+  max_duration_seconds: number;
+}
+
+const handler = defineFunction({
+  name: 'interview-start',
+  request: InterviewStartRequestSchema,
+  maxBodyBytes: 16 * 1024,
+  async handle({ caller, body, env }): Promise<InterviewStartResponse> {
+    const tenantId = caller.tenantId;
+    if (!tenantId) throw HttpError.of(403, 'NOT_AUTHORIZED', 'your account is not assigned to a tenant');
+    const result = await asCaller(env, caller, async (tx) => {
+      // Each lookup runs under RLS: another tenant's rows are simply not there (404).
+      const [role] = await tx<{ proctor: boolean }[]>`select app.has_role('{proctor}') as proctor`;
+      if (!role?.proctor) throw HttpError.of(403, 'NOT_AUTHORIZED', 'only a proctor of this tenant starts interviews');
+      const [station] = await tx<{ disabled: boolean }[]>`
+        select disabled_at is not null as disabled from public.stations where id = ${body.stationId}`;
+      if (!station) throw HttpError.of(404, 'VALIDATION_FAILED', 'stationId: no such station in your tenant', 'stationId');
+      if (station.disabled) throw HttpError.of(409, 'VALIDATION_FAILED', 'stationId: the station is disabled', 'stationId');
+      const [company] = await tx`select 1 from public.companies where id = ${body.companyId}`;
+      if (!company) throw HttpError.of(404, 'VALIDATION_FAILED', 'companyId: no such company in your tenant', 'companyId');
+      const [template] = await tx<TemplateRow[]>`
+        select company_id, model, voice, instructions, language, max_duration_seconds
+        from public.interview_templates where id = ${body.templateId}`;
+      if (!template) throw HttpError.of(404, 'VALIDATION_FAILED', 'templateId: no such interview template in your tenant', 'templateId');
+      if (template.company_id !== null && template.company_id !== body.companyId) {
+        throw HttpError.of(400, 'VALIDATION_FAILED', 'templateId: the template belongs to another company', 'templateId');
+      }
+      // The session records the configuration it ran with, so later template edits do not rewrite history.
+      const sessionData = {
+        metadata: body.metadata ?? {},
+        config: { model: template.model, voice: template.voice, language: template.language, maxDurationSeconds: template.max_duration_seconds },
+      };
+      const [session] = await tx<{ id: string; created_at: Date }[]>`
+        insert into public.interview_sessions
+          (tenant_id, company_id, station_id, template_id, created_by, candidate_ref, architecture, session_data)
+        values (${tenantId}, ${body.companyId}, ${body.stationId}, ${body.templateId}, ${caller.userId},
+                ${body.candidateRef}, ${body.architecture}, ${tx.json(sessionData)})
+        returning id, created_at`;
+      if (!session) throw new Error('insert returned no row');
+      // Minted inside the transaction: if signing fails, no orphan session is left behind.
+      const jwt = await mintSessionJwt(env.sessionJwtSecret, { sub: caller.userId, tenantId, sessionId: session.id });
+      return { session, template, jwt };
+    });
+    await touchStation(env, body.stationId);
+    const { session, template, jwt } = result;
+    return InterviewStartResponseSchema.parse({
+      sessionId: session.id,
+      sessionToken: jwt.token,
+      webrtcConfig: {
+        architecture: body.architecture,
+        tokenServiceUrl: env.tokenServiceUrl,
+        model: template.model,
+        voice: template.voice,
+        instructions: template.instructions,
+        ...(template.language ? { language: template.language } : {}),
+        iceServers: env.iceServers,
+        maxDurationSeconds: template.max_duration_seconds,
+      },
+      metadata: { createdAt: session.created_at.toISOString(), expiresAt: new Date(jwt.expiresAt * 1000).toISOString() },
+    });
+  },
+});
+
+Deno.serve(handler);

@@ -1,0 +1,76 @@
+import { SignJWT } from 'jose';
+import postgres from 'postgres';
+import type { TranscriptEntry } from '../../../contracts/transcript';
+import { SEED, SEED_PASSWORD } from '../../../devstack/supabase/seedUsers';
+import { startSupabaseStack, type SupabaseStack } from '../../../devstack/supabase/supabaseStack';
+import { signedIn } from './clients';
+
+/** A running local Supabase plus a superuser connection to check what was (not) written. */
+export interface FunctionsFixture {
+  readonly stack: SupabaseStack;
+  readonly sql: postgres.Sql;
+  stop(): Promise<void>;
+}
+
+export async function startFunctionsFixture(): Promise<FunctionsFixture> {
+  const stack = await startSupabaseStack();
+  const sql = postgres(stack.dbUrl, { max: 2, onnotice: () => undefined });
+  return {
+    stack,
+    sql,
+    async stop() {
+      await sql.end({ timeout: 1 });
+      await stack.stop();
+    },
+  };
+}
+
+export const signInAs = (stack: SupabaseStack, email: string) => signedIn(stack.supabaseUrl, stack.anonKey, email, SEED_PASSWORD);
+
+/** Row counts of everything the functions can write. */
+export async function written(sql: postgres.Sql): Promise<Record<string, number>> {
+  const [row] = await sql<Record<string, number>[]>`
+    select (select count(*)::int from public.interview_sessions) as sessions,
+           (select count(*)::int from public.transcript_entries) as entries,
+           (select count(*)::int from public.session_events) as events,
+           (select count(*)::int from public.interview_sessions where status <> 'created') as moved`;
+  return row as Record<string, number>;
+}
+
+/** A valid interview-start body for the Acme tenant. */
+export function acmeStart(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    companyId: SEED.acme.companyId,
+    templateId: SEED.acme.templateId,
+    stationId: SEED.acme.stationId,
+    candidateRef: 'cand-0042',
+    ...overrides,
+  };
+}
+
+/** `count` final entries for a session, keyed item_<offset+i>/0. */
+export function entries(sessionId: string, count: number, offset = 0): TranscriptEntry[] {
+  return Array.from({ length: count }, (_, i) => ({
+    sessionId,
+    itemId: `item_${offset + i}`,
+    contentIndex: 0,
+    speaker: i % 2 === 0 ? 'ai' : 'candidate',
+    content: `utterance ${offset + i}`,
+    speechStartedAt: new Date(Date.UTC(2026, 10, 21, 10, 0, offset + i)).toISOString(),
+    source: 'client',
+    receivedAt: new Date().toISOString(),
+    confidence: 0.9,
+  }));
+}
+
+/** A correctly signed user token for the seeded Acme proctor that expired a minute ago. */
+export async function expiredProctorToken(jwtSecret: string): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ role: 'authenticated', app_metadata: { tenant_id: SEED.acme.tenantId }, session_id: crypto.randomUUID() })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(SEED.acme.proctorId)
+    .setAudience('authenticated')
+    .setIssuedAt(now - 3700)
+    .setExpirationTime(now - 60)
+    .sign(new TextEncoder().encode(jwtSecret));
+}
