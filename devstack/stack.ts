@@ -9,6 +9,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startRealtimeSimulator } from './realtime';
 import { startSupabaseStack } from './supabase/supabaseStack';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -90,12 +91,16 @@ export const supabaseComponent: StackComponent = {
   },
 };
 
-// Later pieces join here, e.g. the Realtime simulator:
-//   { name: 'realtime', async start() {
-//       const rt = await startRealtimeSimulator();
-//       return { info: { realtimeUrl: rt.url, realtimeApiKey: rt.apiKey }, stop: () => rt.close() };
-//   } },
-export const DEFAULT_COMPONENTS: readonly StackComponent[] = [supabaseComponent];
+/** The OpenAI Realtime simulator, standing in for api.openai.com (its standard key is per run). */
+export const realtimeComponent: StackComponent = {
+  name: 'realtime',
+  async start() {
+    const simulator = await startRealtimeSimulator();
+    return { info: { realtimeUrl: simulator.url, realtimeApiKey: simulator.apiKey }, stop: () => simulator.close() };
+  },
+};
+
+export const DEFAULT_COMPONENTS: readonly StackComponent[] = [supabaseComponent, realtimeComponent];
 
 /** Starts the components in order; if one fails, stops those already running and rethrows. */
 export async function startStack(components = DEFAULT_COMPONENTS, options: { temp?: boolean } = {}): Promise<RunningStack> {

@@ -1,29 +1,73 @@
-// `npm start`: builds the station, then runs it as the Electron app where the Electron binary is
-// installed, or through the web host where it is not (saying so, and printing the URL to open).
+// `npm start`: builds the station, starts the local stack (Postgres, auth, edge functions, the
+// Realtime simulator: `npm run stack`), then runs the station against it: as the Electron app
+// where the Electron binary is installed, or through the web host where it is not (saying so, and
+// printing the URL to open). Ctrl-C stops everything.
+//   npm start                  station + local stack
+//   npm start -- --no-stack    station only (configured by its policy file or STATION_* variables)
+//   npm start -- --port 8123   web host port
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findElectronBinary } from './electronBinary.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+const args = process.argv.slice(2);
+const withStack = !args.includes('--no-stack');
+const stationArgs = args.filter((arg) => arg !== '--no-stack');
+const stackFile = path.join(root, '.devstack', 'stack.json');
+const dataHome = process.env.XDG_DATA_HOME ?? path.join(os.homedir(), '.local', 'share');
+const children = [];
 
-const build = spawnSync(bin('electron-vite'), ['build'], { cwd: root, stdio: 'inherit' });
-if (build.status !== 0) process.exit(build.status ?? 1);
+function stopAll(code) {
+  for (const child of children.reverse()) if (child.exitCode === null) child.kill('SIGINT');
+  process.exitCode = code;
+}
 
-const electron = findElectronBinary();
-const child =
-  'path' in electron
-    ? spawn(electron.path, ['.'], { cwd: root, stdio: 'inherit' })
-    : (() => {
-        console.log(`\nElectron is not used: ${electron.missing}`);
-        console.log('Serving the same station through the web host instead; open the URL below in Chromium.');
-        console.log('(To run the Electron app, install its binary: see "Using a real Electron binary" in README.md.)\n');
-        return spawn(process.execPath, [path.join(root, 'out/main/webhost.js'), ...process.argv.slice(2)], {
-          cwd: root,
-          stdio: 'inherit',
-        });
-      })();
+async function startStack() {
+  rmSync(stackFile, { force: true });
+  const stack = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'devstack', 'stack.ts')], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    // The developer's stack keeps its data in a per-user folder across runs.
+    env: { ...process.env, STATION_STACK_DATA_DIR: process.env.STATION_STACK_DATA_DIR ?? path.join(dataHome, 'interview-station', 'devstack', 'postgres') },
+  });
+  children.push(stack);
+  const deadline = Date.now() + 120_000;
+  while (!existsSync(stackFile)) {
+    if (stack.exitCode !== null) throw new Error(`the local stack exited with ${stack.exitCode}`);
+    if (Date.now() > deadline) throw new Error('the local stack did not become ready in 120 s');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const info = JSON.parse(readFileSync(stackFile, 'utf8'));
+  console.log(`Local stack ready: Supabase at ${info.supabaseUrl}, Realtime simulator at ${info.realtimeUrl} (details in ${path.relative(root, stackFile)}).`);
+  console.log(`Seeded users: ${info.users.map((u) => `${u.email} (${u.role}) / ${u.password}`).join(', ')}`);
+  return { STATION_SUPABASE_URL: info.supabaseUrl, STATION_SUPABASE_ANON_KEY: info.anonKey };
+}
 
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+function startStation(env) {
+  const electron = findElectronBinary();
+  if ('path' in electron) return spawn(electron.path, ['.'], { cwd: root, stdio: 'inherit', env });
+  console.log(`\nElectron is not used: ${electron.missing}`);
+  console.log('Serving the same station through the web host instead; open the URL below in Chromium.');
+  console.log('(To run the Electron app, install its binary: see "Using a real Electron binary" in README.md.)\n');
+  return spawn(process.execPath, [path.join(root, 'out/main/webhost.js'), ...stationArgs], { cwd: root, stdio: 'inherit', env });
+}
+
+async function main() {
+  const build = spawnSync(path.join(root, 'node_modules', '.bin', 'electron-vite'), ['build'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => stopAll(0));
+  // stack.json describes a running stack; never leave it behind describing a stopped one.
+  process.on('exit', () => withStack && rmSync(stackFile, { force: true }));
+  const stackEnv = withStack ? await startStack() : {};
+  const station = startStation({ ...process.env, ...stackEnv });
+  children.push(station);
+  station.on('exit', (code) => stopAll(code ?? 0));
+}
+
+main().catch((error) => {
+  console.error(`npm start failed: ${error instanceof Error ? error.message : String(error)}`);
+  stopAll(1);
+});

@@ -43,7 +43,17 @@ describe('npm run stack', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
       const info = await waitFor(async () => (existsSync(stackFile) ? JSON.parse(await readFile(stackFile, 'utf8')) : undefined), 60_000);
-      expect(Object.keys(info)).toEqual(expect.arrayContaining(['supabaseUrl', 'anonKey', 'serviceRoleKey', 'dbUrl', 'jwtSecret', 'users']));
+      expect(Object.keys(info)).toEqual(
+        expect.arrayContaining(['supabaseUrl', 'anonKey', 'serviceRoleKey', 'dbUrl', 'jwtSecret', 'users', 'realtimeUrl', 'realtimeApiKey']),
+      );
+      // The Realtime simulator is up and takes the standard key the stack published.
+      const minted = await fetch(`${info.realtimeUrl}/v1/realtime/client_secrets`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${info.realtimeApiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ session: { type: 'realtime', model: 'gpt-realtime' } }),
+      });
+      expect(minted.status).toBe(200);
+      expect(((await minted.json()) as { value: string }).value).toMatch(/^ek_/);
       expect(info.supabaseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const proctor = info.users.find((u: { role: string; tenantId: string }) => u.role === 'proctor' && u.tenantId === SEED.acme.tenantId);
       const client = await signedIn(info.supabaseUrl, info.anonKey, proctor.email, proctor.password);
@@ -62,6 +72,7 @@ describe('npm run stack', () => {
       expect(existsSync(stackFile)).toBe(false);
       // Everything it started is gone: the gateway no longer answers.
       await expect(fetch(`${info.supabaseUrl}/auth/v1/user`)).rejects.toThrow();
+      await expect(fetch(`${info.realtimeUrl}/v1/realtime/client_secrets`, { method: 'POST' })).rejects.toThrow();
       expect(output).not.toContain(info.serviceRoleKey.slice(-20).repeat(2));
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
