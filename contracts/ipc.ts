@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConnectionModeSchema, EmptySchema, IceServerSchema, IsoDateTimeSchema, LIMITS, ProviderIdSchema, UuidSchema } from './common';
 import { PublicConfigSchema } from './config';
-import { EndReasonSchema, InterviewEndResponseSchema, VoiceSchema } from './edge';
+import { EndReasonSchema, InterviewEndResponseSchema, TenantRoleSchema, VoiceSchema } from './edge';
 import { StationErrorSchema } from './errors';
 import { SdpSchema } from './sdpProxy';
 import { TranscriptEntryInputSchema, TranscriptEntrySchema } from './transcript';
@@ -26,8 +26,6 @@ export const AppInfoSchema = z
   })
   .strict();
 export type AppInfo = z.infer<typeof AppInfoSchema>;
-
-export const TenantRoleSchema = z.enum(['admin', 'recruiter', 'proctor']);
 
 /** Where the signed-in session is kept; `memory` means it is lost on restart (and the UI says so). */
 export const SecretStorageSchema = z.enum(['keychain', 'safe-storage', 'memory']);

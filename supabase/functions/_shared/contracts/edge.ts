@@ -88,3 +88,30 @@ export const InterviewEndResponseSchema = z
   })
   .strict();
 export type InterviewEndResponse = z.infer<typeof InterviewEndResponseSchema>;
+
+export const TenantRoleSchema = z.enum(['admin', 'recruiter', 'proctor']);
+export type TenantRole = z.infer<typeof TenantRoleSchema>;
+
+/** `station-context`: who the signed-in user is in their tenant, and what they can start. */
+export const StationContextRequestSchema = z.object({}).strict();
+
+export const StationContextResponseSchema = z
+  .object({
+    user: z.object({ id: UuidSchema, email: z.string().max(320), role: TenantRoleSchema, tenantId: UuidSchema }).strict(),
+    tenantName: ShortTextSchema,
+    companies: z.array(z.object({ id: UuidSchema, name: ShortTextSchema }).strict()).max(1000),
+    templates: z
+      .array(
+        z
+          .object({
+            id: UuidSchema,
+            companyId: UuidSchema.nullable(),
+            name: ShortTextSchema,
+            maxDurationSeconds: z.number().int().min(10).max(7200),
+          })
+          .strict(),
+      )
+      .max(1000),
+  })
+  .strict();
+export type StationContextResponse = z.infer<typeof StationContextResponseSchema>;
