@@ -10,6 +10,7 @@ import { createLogger } from './log';
 import { policyFilePath, userSettingsPath } from './services/config/configFiles';
 import { openStation } from './station';
 import { electronPlatformInfo } from './adapters/electronPlatform';
+import { electronSafeStorage } from './adapters/electronSafeStorage';
 import {
   APP_ORIGIN,
   bindIpc,
@@ -45,6 +46,7 @@ async function start(): Promise<void> {
     platform: electronPlatformInfo(),
     log,
     dataDir,
+    cipher: electronSafeStorage(),
     configSources: {
       policyFile: policyFilePath(process.platform, process.env),
       userFile: userSettingsPath(dataDir),

@@ -1,12 +1,16 @@
-import { IPC_CHANNELS, StationFailure, type StationConfig, type StationError } from '@interview-station/contracts';
+import path from 'node:path';
+import { IPC_CHANNELS, StationFailure, type AuthState, type StationConfig, type StationError } from '@interview-station/contracts';
 import { StationEvents } from './events';
 import type { StationHandlers } from './ipc/router';
 import type { Logger } from './log';
-import path from 'node:path';
+import { AuthService } from './services/auth/authService';
 import { ConfigService } from './services/config/configService';
 import { loadStationConfig, type ConfigSources } from './services/config/loadConfig';
 import { JournalStore } from './services/journal/journalStore';
 import type { PlatformInfo } from './services/platformInfo';
+import { chooseSecretStore } from './services/secrets/chooseSecretStore';
+import type { StringCipher } from './services/secrets/encryptedFileSecretStore';
+import type { SecretStore } from './services/secrets/secretStore';
 import { TranscriptService } from './services/transcriptService';
 
 /** What a host gives the station: the adapters for the platform it runs on. */
@@ -16,6 +20,7 @@ export interface StationDeps {
   readonly log: Logger;
   /** The station's own data folder (Electron's userData; a per-user or test folder for the web host). */
   readonly dataDir: string;
+  readonly secrets: SecretStore;
 }
 
 /** The main-process services, wired once, carried by either host. */
@@ -25,23 +30,53 @@ export interface Station {
   dispose(): Promise<void>;
 }
 
+function signInNotConfigured(): Promise<never> {
+  return Promise.reject(
+    StationFailure.of('CONFIGURATION_INVALID', 'Sign-in is not configured: the policy needs supabaseUrl and supabaseAnonKey.'),
+  );
+}
+
 /**
- * Wires the services to their channels. Channels whose services are not built yet (auth,
- * interview, realtime, sync, proctor) are absent and answer NOT_IMPLEMENTED.
+ * Wires the services to their channels. Channels whose services are not built yet (interview,
+ * realtime, sync, proctor) are absent and answer NOT_IMPLEMENTED.
  */
-export function createStation(deps: StationDeps): Station {
+export async function createStation(deps: StationDeps): Promise<Station> {
   const config = new ConfigService(deps.config);
   const events = new StationEvents();
   const journals = new JournalStore(path.join(deps.dataDir, 'journal'));
   const transcripts = new TranscriptService(journals);
+  const { supabaseUrl, supabaseAnonKey } = deps.config;
+  const auth =
+    supabaseUrl && supabaseAnonKey
+      ? new AuthService({
+          supabaseUrl,
+          anonKey: supabaseAnonKey,
+          secrets: deps.secrets,
+          isOffline: () => false,
+          onChange: (state) => events.emit('auth:state-changed', state),
+          log: deps.log.child('auth'),
+        })
+      : undefined;
+  await auth?.start();
+
   const handlers: StationHandlers = {
     'app:info': async () => deps.platform.appInfo(),
     'config:get': async () => config.publicView(),
+    'auth:sign-in': (input) => (auth ? auth.signIn(input.email, input.password) : signInNotConfigured()),
+    'auth:sign-out': (): Promise<AuthState> => (auth ? auth.signOut() : signInNotConfigured()),
+    'auth:state': async () => auth?.state() ?? { status: 'signed-out', storage: deps.secrets.kind },
     'transcript:append': (input) => transcripts.append(input),
     'transcript:list': (input) => transcripts.list(input),
   };
-  deps.log.info('station services ready', { connectionMode: deps.config.connectionMode });
-  return { handlers, events, dispose: () => journals.close() };
+  deps.log.info('station services ready', { connectionMode: deps.config.connectionMode, secrets: deps.secrets.kind });
+  return {
+    handlers,
+    events,
+    dispose: async () => {
+      auth?.dispose();
+      await journals.close();
+    },
+  };
 }
 
 /**
@@ -55,12 +90,24 @@ export function createConfigErrorStation(platform: PlatformInfo, error: StationE
   return { handlers: handlers as StationHandlers, events: new StationEvents(), dispose: async () => undefined };
 }
 
-/** Loads the configuration, then wires the station, or the configuration-error station. */
-export async function openStation(deps: Omit<StationDeps, 'config'> & { readonly configSources: ConfigSources }): Promise<Station> {
+export interface OpenStationDeps extends Omit<StationDeps, 'config' | 'secrets'> {
+  readonly configSources: ConfigSources;
+  /** Electron's safeStorage, the secret store's fallback when the OS vault is unavailable. */
+  readonly cipher?: StringCipher;
+}
+
+/** Loads the configuration and picks the secret store, then wires the station (or the configuration-error station). */
+export async function openStation(deps: OpenStationDeps): Promise<Station> {
   const config = await loadStationConfig(deps.configSources);
   if (!config.ok) {
     deps.log.error('configuration invalid; the station will not start', { field: config.error.field, problem: config.error.message });
     return createConfigErrorStation(deps.platform, config.error);
   }
-  return createStation({ ...deps, config: config.value });
+  const { store } = await chooseSecretStore({
+    service: deps.platform.appInfo().name,
+    dir: path.join(deps.dataDir, 'secrets'),
+    cipher: deps.cipher,
+    log: deps.log.child('secrets'),
+  });
+  return createStation({ ...deps, config: config.value, secrets: store });
 }

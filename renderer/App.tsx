@@ -1,6 +1,8 @@
 import type { AppInfo, PublicConfig } from '@interview-station/contracts';
 import { ConfigErrorScreen } from './ConfigErrorScreen';
+import { SignIn } from './SignIn';
 import { station } from './station';
+import { useAuth } from './useAuth';
 import { useStationCall, type CallState } from './useStationCall';
 
 function StationInfo({ info }: { info: CallState<AppInfo> }) {
@@ -36,11 +38,19 @@ function ConfigSummary({ config }: { config: CallState<PublicConfig> }) {
 export function App() {
   const info = useStationCall(() => station().app.info());
   const config = useStationCall(() => station().config.get());
+  const auth = useAuth();
   const configError = config.status === 'failed' && config.error.code === 'CONFIGURATION_INVALID' ? config.error : null;
   return (
     <main className="station">
       <h1>Interview Station</h1>
-      {configError ? <ConfigErrorScreen error={configError} /> : <ConfigSummary config={config} />}
+      {configError ? (
+        <ConfigErrorScreen error={configError} />
+      ) : (
+        <>
+          {config.status === 'ready' && config.value.signInAvailable && <SignIn auth={auth} />}
+          <ConfigSummary config={config} />
+        </>
+      )}
       <StationInfo info={info} />
     </main>
   );

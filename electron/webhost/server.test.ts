@@ -7,6 +7,7 @@ import { BRIDGE_PROTOCOL, StationConfigSchema } from '@interview-station/contrac
 import { IpcRouter } from '../ipc/router';
 import { appOriginPolicy } from '../ipc/senderPolicy';
 import { silentLogger } from '../log';
+import { MemorySecretStore } from '../services/secrets/secretStore';
 import { createStation, type Station } from '../station';
 import { nodePlatformInfo } from './nodePlatform';
 import { startWebHost, type WebHost } from './server';
@@ -18,11 +19,12 @@ let token: string;
 beforeAll(async () => {
   const rendererDir = await mkdtemp(path.join(tmpdir(), 'station-webhost-'));
   await writeFile(path.join(rendererDir, 'index.html'), '<!doctype html><html><head><title>t</title></head><body></body></html>');
-  station = createStation({
+  station = await createStation({
     platform: nodePlatformInfo(path.resolve(__dirname, '../../package.json')),
     config: StationConfigSchema.parse({}),
     log: silentLogger,
     dataDir: rendererDir,
+    secrets: new MemorySecretStore(),
   });
   host = await startWebHost({
     rendererDir,

@@ -17,7 +17,14 @@ export interface WebHostProcess {
  * Starts the built web host (out/main/webhost.js) on a free port with a fresh data folder and
  * waits for its ready line.
  */
-export async function startWebHostProcess(options: { policy?: string } = {}): Promise<WebHostProcess> {
+export interface WebHostOptions {
+  /** Contents of the machine policy file the host reads. */
+  readonly policy?: string;
+  /** STATION_* development overrides, e.g. the local stack's Supabase URL and anon key. */
+  readonly env?: Record<string, string>;
+}
+
+export async function startWebHostProcess(options: WebHostOptions = {}): Promise<WebHostProcess> {
   const entry = path.join(OUT, 'main', 'webhost.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run "npm run build" first (npm test does)`);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'station-data-'));
@@ -26,7 +33,7 @@ export async function startWebHostProcess(options: { policy?: string } = {}): Pr
   if (options.policy !== undefined) writeFileSync(policyFile, options.policy);
   const child: ChildProcess = spawn(process.execPath, [entry, '--port', '0', '--data-dir', dataDir, '--policy-file', policyFile], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('STATION_'))),
+    env: { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('STATION_'))), ...options.env },
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

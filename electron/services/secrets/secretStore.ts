@@ -2,7 +2,7 @@
 export type SecretStorageKind = 'keychain' | 'safe-storage' | 'memory';
 
 /** Names of the secrets the station keeps. Only these become keys or file names. */
-export const SECRET_NAMES = ['supabase-session'] as const;
+export const SECRET_NAMES = ['supabase-session', 'station-user'] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];
 
 /**

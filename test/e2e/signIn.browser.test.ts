@@ -1,0 +1,62 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSupabaseStack, type SupabaseStack } from '../../devstack/supabase/supabaseStack';
+import { SEED_PASSWORD } from '../../devstack/supabase/seedUsers';
+import { launchChromium } from '../support/chromium';
+import { ARTIFACTS } from '../support/paths';
+import { startWebHostProcess, type WebHostProcess } from '../support/webHostProcess';
+
+/** A proctor signs in through the UI against the local stack; the page never holds a token. */
+let stack: SupabaseStack;
+let host: WebHostProcess;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  stack = await startSupabaseStack();
+  host = await startWebHostProcess({ env: { STATION_SUPABASE_URL: stack.supabaseUrl, STATION_SUPABASE_ANON_KEY: stack.anonKey } });
+  browser = await launchChromium();
+  page = await browser.newPage();
+  await page.goto(host.url);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+  await stack?.stop();
+});
+
+async function signIn(password: string): Promise<void> {
+  await page.getByLabel('Email').fill('proctor@acme.test');
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+describe('proctor sign-in through the web host', () => {
+  it('says so when the password is wrong', async () => {
+    await signIn('not the password');
+    await page.getByTestId('sign-in-error').waitFor();
+    expect(await page.getByTestId('sign-in-error').textContent()).toBe('Wrong email or password.');
+  });
+
+  it('signs in, shows who and in which role, and survives a reload without the page holding a token', async () => {
+    await signIn(SEED_PASSWORD);
+    await page.getByTestId('signed-in-as').waitFor();
+    expect(await page.getByTestId('signed-in-as').textContent()).toBe('Signed in as proctor@acme.test (proctor)');
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'webhost-signed-in.png'), fullPage: true });
+
+    await page.reload();
+    await page.getByTestId('signed-in-as').waitFor();
+    const seenByPage = await page.evaluate(async () => JSON.stringify(await window.station.auth.state()) + JSON.stringify(localStorage) + document.cookie);
+    expect(seenByPage).not.toMatch(/eyJ|refresh_token|access_token/);
+  });
+
+  it('signs out', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('form', { name: 'Sign in' }).waitFor();
+    expect(await page.evaluate(() => window.station.auth.state())).toMatchObject({ ok: true, value: { status: 'signed-out' } });
+  });
+});
