@@ -30,7 +30,10 @@ let files: string[] = [];
 beforeAll(() => {
   if (!existsSync(path.join(OUT, 'main', 'main.js'))) throw new Error('out/ is missing: run "npm run build" first (npm test does)');
   const dist = writeStandInElectronDist(path.join(work, 'electron-dist'));
-  const run = electronBuilder([`-c.electronDist=${dist}`, `-c.directories.output=${release}`]);
+  // npmRebuild off: a release build rebuilds native modules (keytar) for Electron's ABI, in place in
+  // node_modules; here that would need Electron's headers from the internet and would pull keytar
+  // out from under tests running at the same time.
+  const run = electronBuilder([`-c.electronDist=${dist}`, `-c.directories.output=${release}`, '-c.npmRebuild=false']);
   if (run.status !== 0) throw new Error(`electron-builder failed (${String(run.status)}):\n${run.stdout}\n${run.stderr}`);
   files = listPackage(path.join(unpacked, 'resources', 'app.asar'), { isPack: false });
 }, 200_000);
@@ -80,7 +83,7 @@ describe('packaged app', () => {
 describe('electron-builder configuration', () => {
   it('is refused by electron-builder when it holds an unknown key', () => {
     const dist = writeStandInElectronDist(path.join(work, 'electron-dist-bad'));
-    const run = electronBuilder([`-c.electronDist=${dist}`, `-c.directories.output=${path.join(work, 'bad')}`, '-c.kioskMode=true']);
+    const run = electronBuilder([`-c.electronDist=${dist}`, `-c.directories.output=${path.join(work, 'bad')}`, '-c.npmRebuild=false', '-c.kioskMode=true']);
     expect(run.status).not.toBe(0);
     expect(`${run.stdout}${run.stderr}`).toMatch(/Invalid configuration object[\s\S]*kioskMode/);
   });
