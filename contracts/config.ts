@@ -12,6 +12,10 @@ export const StationConfigSchema = z
     tokenServiceUrl: z.url().optional(),
     connectionMode: ConnectionModeSchema.default('hybrid'),
     kiosk: z.boolean().default(false),
+    /** Start the station when the machine's user logs in (dedicated kiosk machines). */
+    startAtLogin: z.boolean().default(false),
+    /** Days a fully synced transcript journal is kept on the machine before it is removed. */
+    journalRetentionDays: z.number().int().min(1).max(365).default(30),
     /** scrypt hash of the proctor PIN, `scrypt$N$r$p$salt$hash` (base64); never the PIN itself. */
     proctorPinHash: z
       .string()

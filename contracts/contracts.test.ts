@@ -13,8 +13,8 @@ import {
   stationError,
   TranscriptBatchRequestSchema,
   TranscriptEntrySchema,
-  type IpcChannel,
 } from './index';
+import { VALID_IPC_INPUTS as validInputs } from '../test/support/validIpcInputs';
 
 const SESSION = '4f1c2a52-7b4e-4c8f-9d0a-0b6c1d2e3f40';
 const OTHER = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
@@ -30,24 +30,6 @@ const entry = {
   source: 'client',
   receivedAt: NOW,
 } as const;
-
-/** One valid input for every IPC channel: the contract must accept each. */
-const validInputs: Record<IpcChannel, unknown> = {
-  'app:info': {},
-  'config:get': {},
-  'auth:sign-in': { email: 'proctor@example.com', password: 'correct horse' },
-  'auth:sign-out': {},
-  'auth:state': {},
-  'interview:start': { templateId: OTHER, candidateRef: 'CAND-0042' },
-  'interview:end': { sessionId: SESSION, reason: 'completed' },
-  'realtime:token': { sessionId: SESSION },
-  'realtime:sdp-offer': { sessionId: SESSION, sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' },
-  'transcript:append': { sessionId: SESSION, itemId: 'item_1', contentIndex: 0, speaker: 'ai', content: 'Welcome.', speechStartedAt: NOW },
-  'transcript:list': { sessionId: SESSION },
-  'sync:status': {},
-  'network:state': {},
-  'proctor:unlock': { pin: '123456', action: 'exit-kiosk' },
-};
 
 describe('IPC channel inputs', () => {
   it.each(IPC_CHANNELS)('%s accepts a valid input', (channel) => {

@@ -10,7 +10,9 @@ import { createLogger } from './log';
 import { policyFilePath, userSettingsPath } from './services/config/configFiles';
 import { openStation } from './station';
 import { electronPlatformInfo } from './adapters/electronPlatform';
+import { applyLifecycle } from './adapters/electronLifecycle';
 import { electronSafeStorage } from './adapters/electronSafeStorage';
+import type { KioskControl } from './services/proctor/proctorService';
 import {
   APP_ORIGIN,
   bindIpc,
@@ -42,11 +44,15 @@ async function start(): Promise<void> {
   denyNavigation();
 
   const dataDir = app.getPath('userData');
+  const window = createStationWindow(path.join(__dirname, '../preload/index.js'), !app.isPackaged);
+  // The kiosk control exists once the station knows its configuration.
+  let kiosk: KioskControl = { exitKiosk: () => undefined, quit: () => app.quit() };
   const station = await openStation({
     platform: electronPlatformInfo(),
     log,
     dataDir,
     cipher: electronSafeStorage(),
+    kiosk: { exitKiosk: () => kiosk.exitKiosk(), quit: () => kiosk.quit() },
     configSources: {
       policyFile: policyFilePath(process.platform, process.env),
       userFile: userSettingsPath(dataDir),
@@ -54,7 +60,7 @@ async function start(): Promise<void> {
       env: app.isPackaged ? undefined : process.env,
     },
   });
-  const window = createStationWindow(path.join(__dirname, '../preload/index.js'), !app.isPackaged);
+  kiosk = applyLifecycle(window, station.config, log.child('lifecycle'));
   bindIpc(new IpcRouter(station.handlers, appOriginPolicy(appOrigin), log.child('ipc')), window);
   forwardEvents(station.events, window);
   window.once('ready-to-show', () => window.show());

@@ -8,6 +8,7 @@ import { ConfigService } from './services/config/configService';
 import { loadStationConfig, type ConfigSources } from './services/config/loadConfig';
 import { JournalStore } from './services/journal/journalStore';
 import type { PlatformInfo } from './services/platformInfo';
+import { ProctorService, type KioskControl } from './services/proctor/proctorService';
 import { chooseSecretStore } from './services/secrets/chooseSecretStore';
 import type { StringCipher } from './services/secrets/encryptedFileSecretStore';
 import type { SecretStore } from './services/secrets/secretStore';
@@ -21,10 +22,14 @@ export interface StationDeps {
   /** The station's own data folder (Electron's userData; a per-user or test folder for the web host). */
   readonly dataDir: string;
   readonly secrets: SecretStore;
+  /** Leaving kiosk mode and quitting, as the host does them (after a proctor unlock). */
+  readonly kiosk: KioskControl;
 }
 
 /** The main-process services, wired once, carried by either host. */
 export interface Station {
+  /** The resolved configuration; null when it was invalid (every channel then says why). */
+  readonly config: StationConfig | null;
   readonly handlers: StationHandlers;
   readonly events: StationEvents;
   dispose(): Promise<void>;
@@ -38,7 +43,7 @@ function signInNotConfigured(): Promise<never> {
 
 /**
  * Wires the services to their channels. Channels whose services are not built yet (interview,
- * realtime, sync, proctor) are absent and answer NOT_IMPLEMENTED.
+ * realtime, sync, network) are absent and answer NOT_IMPLEMENTED.
  */
 export async function createStation(deps: StationDeps): Promise<Station> {
   const config = new ConfigService(deps.config);
@@ -58,6 +63,11 @@ export async function createStation(deps: StationDeps): Promise<Station> {
         })
       : undefined;
   await auth?.start();
+  const proctor = new ProctorService({ pinHash: deps.config.proctorPinHash, kiosk: deps.kiosk, log: deps.log.child('proctor') });
+  journals
+    .removeSyncedOlderThan(deps.config.journalRetentionDays)
+    .then((removed) => removed.length > 0 && deps.log.info('removed synced journals past retention', { count: removed.length }))
+    .catch((error: unknown) => deps.log.warn('journal retention failed', { error }));
 
   const handlers: StationHandlers = {
     'app:info': async () => deps.platform.appInfo(),
@@ -67,9 +77,11 @@ export async function createStation(deps: StationDeps): Promise<Station> {
     'auth:state': async () => auth?.state() ?? { status: 'signed-out', storage: deps.secrets.kind },
     'transcript:append': (input) => transcripts.append(input),
     'transcript:list': (input) => transcripts.list(input),
+    'proctor:unlock': (input) => proctor.unlock(input),
   };
   deps.log.info('station services ready', { connectionMode: deps.config.connectionMode, secrets: deps.secrets.kind });
   return {
+    config: deps.config,
     handlers,
     events,
     dispose: async () => {
@@ -87,7 +99,7 @@ export function createConfigErrorStation(platform: PlatformInfo, error: StationE
   const refuse = async (): Promise<never> => Promise.reject(new StationFailure(error));
   const handlers: Record<string, unknown> = Object.fromEntries(IPC_CHANNELS.map((channel) => [channel, refuse]));
   handlers['app:info'] = async () => platform.appInfo();
-  return { handlers: handlers as StationHandlers, events: new StationEvents(), dispose: async () => undefined };
+  return { config: null, handlers: handlers as StationHandlers, events: new StationEvents(), dispose: async () => undefined };
 }
 
 export interface OpenStationDeps extends Omit<StationDeps, 'config' | 'secrets'> {

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { StationFailure, stationError } from '@interview-station/contracts';
+import { IPC_CHANNELS, StationFailure, stationError } from '@interview-station/contracts';
+import { VALID_IPC_INPUTS } from '../../test/support/validIpcInputs';
 import { silentLogger } from '../log';
 import { IpcRouter, type StationHandlers } from './router';
 import { appOriginPolicy, type IpcSender } from './senderPolicy';
@@ -78,5 +79,27 @@ describe('IpcRouter', () => {
     const result = await router.dispatch('auth:state', {}, trusted);
     expect(result).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
     expect(JSON.stringify(result)).not.toContain('eyJ.secret');
+  });
+});
+
+describe('every channel', () => {
+  const channels = IPC_CHANNELS.map((channel) => [channel] as const);
+
+  it.each(channels)('%s refuses a payload outside its schema without calling its service', async (channel) => {
+    const service = vi.fn();
+    const router = routerWith({ [channel]: service } as StationHandlers);
+    const withExtraKey = { ...(VALID_IPC_INPUTS[channel] as object), unexpected: true };
+    for (const bad of [withExtraKey, 'text', 42, null, []]) {
+      expect(await router.dispatch(channel, bad, trusted)).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    }
+    expect(service).not.toHaveBeenCalled();
+  });
+
+  it.each(channels)('%s refuses a foreign sender without calling its service', async (channel) => {
+    const service = vi.fn();
+    const router = routerWith({ [channel]: service } as StationHandlers);
+    const foreign: IpcSender = { url: 'https://evil.example/', isMainFrame: true };
+    expect(await router.dispatch(channel, VALID_IPC_INPUTS[channel], foreign)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
+    expect(service).not.toHaveBeenCalled();
   });
 });

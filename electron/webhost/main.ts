@@ -19,10 +19,13 @@ async function main(): Promise<void> {
   const log = createLogger('webhost');
   const args = parseWebHostArgs(process.argv, process.env);
   const root = path.resolve(__dirname, '../..');
+  let stop = (): void => undefined;
   const station = await openStation({
     platform: nodePlatformInfo(path.join(root, 'package.json')),
     log,
     dataDir: args.dataDir,
+    // A browser tab is never a kiosk; a proctor's "quit" stops the web host.
+    kiosk: { exitKiosk: () => log.info('the web host is not a kiosk: nothing to leave'), quit: () => stop() },
     // The web host is a development tool: STATION_* variables may override the configuration.
     configSources: { policyFile: args.policyFile, userFile: userSettingsPath(args.dataDir), env: process.env },
   });
@@ -37,7 +40,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify({ webhost: { url: host.url, origin: host.origin } })}\n`);
   process.stdout.write(`Interview Station (web host) is serving at ${host.url}\n`);
 
-  const stop = (): void => {
+  stop = (): void => {
     void host.close().then(() => station.dispose()).then(() => process.exit(0));
   };
   process.once('SIGINT', stop);

@@ -25,6 +25,7 @@ beforeAll(async () => {
     log: silentLogger,
     dataDir: rendererDir,
     secrets: new MemorySecretStore(),
+    kiosk: { exitKiosk: () => undefined, quit: () => undefined },
   });
   host = await startWebHost({
     rendererDir,
