@@ -10,3 +10,4 @@ export * from './realtime';
 export * from './sdpProxy';
 export * from './transcript';
 export * from './validate';
+export * from './tokenService';

@@ -1,0 +1,141 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  type RealtimeSessionEndResponse,
+  RealtimeSessionRequestSchema,
+  type RealtimeSessionResponse,
+  RealtimeSessionResponseSchema,
+  type SessionJwtClaims,
+  StationFailure,
+  UuidSchema,
+  parseContract,
+} from '@interview-station/contracts';
+import { type SessionTokenVerifier, assertPermission, assertSession, bearerToken } from '../auth';
+import { ForeignSessionFailure } from '../errors';
+import type { IceServer } from '@interview-station/contracts';
+import type { IsolationStrategy } from '../isolation/strategy';
+import type { Logger } from '../logger';
+import type { ServiceMetrics } from '../metrics';
+import type { RateLimits } from '../rateLimit';
+import type { SessionRegistry } from '../sessions';
+import type { SessionSettingsSource } from '../sessionSettings';
+import type { RealtimeUpstream } from '../upstream/openai';
+import { readJson, sendFailure, sendJson } from './respond';
+
+export interface ApiDeps {
+  readonly verifier: SessionTokenVerifier;
+  readonly registry: SessionRegistry;
+  readonly settings: SessionSettingsSource;
+  readonly upstream: RealtimeUpstream;
+  readonly isolation: IsolationStrategy;
+  readonly limits: RateLimits;
+  readonly metrics: ServiceMetrics;
+  readonly log: Logger;
+  readonly iceServers: readonly IceServer[];
+  readonly ephemeralKeySeconds: number;
+  readonly sessionOnly?: string;
+  /** On a Fly session machine, other sessions' requests get `fly-replay: elsewhere=true`. */
+  readonly replayElsewhere: boolean;
+  readonly isDraining: () => boolean;
+  readonly isReady: () => Promise<boolean>;
+  /** False when metrics are served on their own private port. */
+  readonly publicMetrics: boolean;
+}
+
+/** `GET /metrics` in Prometheus' text format. */
+export async function sendMetrics(metrics: ServiceMetrics, res: ServerResponse): Promise<void> {
+  const text = await metrics.registry.metrics();
+  res.writeHead(200, { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' }).end(text);
+}
+
+const END_PATH = /^\/api\/realtime\/sessions\/([^/]{1,64})\/end$/;
+
+/** The HTTP API: health, readiness, metrics, mint and end. Returns false when no route matched. */
+export function createApi(deps: ApiDeps) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (req.method === 'GET' && path === '/healthz') return sendJson(res, 200, { status: 'ok' }), true;
+    if (req.method === 'GET' && path === '/readyz') {
+      const ready = !deps.isDraining() && (await deps.isReady());
+      return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : deps.isDraining() ? 'draining' : 'upstream unreachable' }), true;
+    }
+    if (req.method === 'GET' && path === '/metrics' && deps.publicMetrics) return await sendMetrics(deps.metrics, res), true;
+    if (path === '/api/realtime/sessions') {
+      if (req.method !== 'POST') return sendFailure(res, StationFailure.of('VALIDATION_FAILED', 'use POST')), true;
+      await guarded(deps, res, () => mint(deps, req, res));
+      return true;
+    }
+    const end = END_PATH.exec(path);
+    if (end) {
+      if (req.method !== 'POST') return sendFailure(res, StationFailure.of('VALIDATION_FAILED', 'use POST')), true;
+      await guarded(deps, res, () => endSession(deps, req, res, decodeURIComponent(end[1] ?? '')));
+      return true;
+    }
+    return false;
+  };
+}
+
+async function guarded(deps: ApiDeps, res: ServerResponse, work: () => Promise<void>): Promise<void> {
+  try {
+    if (deps.isDraining()) throw StationFailure.of('UPSTREAM_UNAVAILABLE', 'the token service is shutting down; try again');
+    await work();
+  } catch (error) {
+    const body = sendFailure(res, error);
+    deps.metrics.refusals.inc({ code: body.code });
+    deps.log.info({ code: body.code }, 'request refused');
+    if (body.code === 'INTERNAL') deps.log.error({ err: (error as Error).message }, 'request failed');
+  }
+}
+
+async function authenticate(deps: ApiDeps, req: IncomingMessage): Promise<{ claims: SessionJwtClaims; token: string }> {
+  const token = bearerToken(req);
+  if (!token) throw StationFailure.of('AUTHENTICATION_FAILED', 'missing bearer token');
+  const claims = await deps.verifier.verify(token);
+  if (deps.sessionOnly && deps.sessionOnly !== claims.session_id) throw new ForeignSessionFailure(deps.replayElsewhere);
+  return { claims, token };
+}
+
+/** `POST /api/realtime/sessions`: every check first, then (and only then) one call upstream. */
+async function mint(deps: ApiDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const { claims } = await authenticate(deps, req);
+  assertPermission(claims, 'realtime:connect');
+  const body = parseContract(RealtimeSessionRequestSchema, await readJson(req, 4096), 'request body');
+  if (!body.ok) throw new StationFailure(body.error);
+  assertSession(claims, body.value.sessionId);
+  deps.registry.assertOpen(claims.session_id);
+  deps.limits.check(claims.tenant_id, claims.session_id);
+  const settings = await deps.settings.settingsFor(claims);
+  const { websocketUrl } = await deps.isolation.acquire(claims);
+  const stop = deps.metrics.mintSeconds.startTimer();
+  const secret = await deps.upstream.mintClientSecret(settings, deps.ephemeralKeySeconds);
+  stop();
+  const response: RealtimeSessionResponse = {
+    clientSecret: secret.value,
+    expiresAt: new Date(secret.expiresAt * 1000).toISOString(),
+    model: settings.model,
+    callsUrl: deps.upstream.callsUrl,
+    iceServers: [...deps.iceServers],
+    websocketUrl,
+  };
+  const checked = parseContract(RealtimeSessionResponseSchema, response, 'response');
+  if (!checked.ok) throw StationFailure.of('TOKEN_MINT_FAILED', 'the minted key did not match the contract');
+  deps.log.info({ sessionId: claims.session_id, tenantId: claims.tenant_id }, 'ephemeral key minted');
+  sendJson(res, 200, checked.value);
+}
+
+/** `POST /api/realtime/sessions/{id}/end`: idempotent; hangs up, closes the sideband, frees the session. */
+async function endSession(deps: ApiDeps, req: IncomingMessage, res: ServerResponse, sessionId: string): Promise<void> {
+  const { claims } = await authenticate(deps, req);
+  assertPermission(claims, 'session:end');
+  if (!UuidSchema.safeParse(sessionId).success) throw StationFailure.of('VALIDATION_FAILED', 'sessionId: not a UUID', 'sessionId');
+  assertSession(claims, sessionId);
+  const route = await deps.isolation.routeEnd(claims, req, res);
+  if (route.kind === 'handled') {
+    // Remembered here too, so this front door mints nothing more for the session.
+    await deps.registry.end(sessionId, 'ended_by_client');
+    return;
+  }
+  const { alreadyEnded } = await deps.registry.end(sessionId, 'ended_by_client');
+  const body: RealtimeSessionEndResponse = { sessionId, ended: true, alreadyEnded };
+  deps.log.info({ sessionId, tenantId: claims.tenant_id, alreadyEnded }, 'session end requested');
+  sendJson(res, 200, body);
+}

@@ -1,0 +1,68 @@
+import { StationFailure } from '@interview-station/contracts';
+
+interface Bucket {
+  tokens: number;
+  updatedMs: number;
+}
+
+/**
+ * Token buckets keyed by tenant or session: `perMinute` tokens refill evenly, the bucket holds at
+ * most `perMinute` (the burst). Buckets left full are forgotten so memory follows active keys.
+ */
+export class TokenBuckets {
+  private readonly buckets = new Map<string, Bucket>();
+  private readonly ratePerMs: number;
+
+  constructor(
+    private readonly perMinute: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.ratePerMs = perMinute / 60_000;
+  }
+
+  /** Takes one token; returns the seconds to wait when the bucket is empty, else 0. */
+  take(key: string): number {
+    const now = this.now();
+    const bucket = this.buckets.get(key) ?? { tokens: this.perMinute, updatedMs: now };
+    bucket.tokens = Math.min(this.perMinute, bucket.tokens + (now - bucket.updatedMs) * this.ratePerMs);
+    bucket.updatedMs = now;
+    this.buckets.set(key, bucket);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      this.sweep(now);
+      return 0;
+    }
+    return Math.max(1, Math.ceil((1 - bucket.tokens) / this.ratePerMs / 1000));
+  }
+
+  private sweep(now: number): void {
+    if (this.buckets.size < 10_000) return;
+    for (const [key, bucket] of this.buckets) {
+      if (bucket.tokens + (now - bucket.updatedMs) * this.ratePerMs >= this.perMinute) this.buckets.delete(key);
+    }
+  }
+}
+
+/** A RATE_LIMITED failure that carries its Retry-After. */
+export class RateLimitedFailure extends StationFailure {
+  constructor(readonly retryAfterSeconds: number) {
+    super(StationFailure.of('RATE_LIMITED', `too many requests; retry in ${retryAfterSeconds} s`).error);
+  }
+}
+
+/** Per-tenant and per-session limits, checked together (both must have a token). */
+export class RateLimits {
+  private readonly tenants: TokenBuckets;
+  private readonly sessions: TokenBuckets;
+
+  constructor(limits: { tenantPerMinute: number; sessionPerMinute: number }, now: () => number = Date.now) {
+    this.tenants = new TokenBuckets(limits.tenantPerMinute, now);
+    this.sessions = new TokenBuckets(limits.sessionPerMinute, now);
+  }
+
+  /** Throws RateLimitedFailure when either bucket is empty. */
+  check(tenantId: string, sessionId: string): void {
+    const wait = Math.max(this.sessions.take(sessionId), this.tenants.take(tenantId));
+    if (wait > 0) throw new RateLimitedFailure(wait);
+  }
+}

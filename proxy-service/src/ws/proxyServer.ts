@@ -1,0 +1,201 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import {
+  SDP_PROXY_MAX_PAYLOAD,
+  type SdpClientMessage,
+  SdpClientMessageSchema,
+  type SdpProxyMessage,
+  type SessionJwtClaims,
+  StationFailure,
+  parseContract,
+} from '@interview-station/contracts';
+import { WebSocket, WebSocketServer } from 'ws';
+import { type SessionTokenVerifier, assertSession } from '../auth';
+import { toStationError } from '../errors';
+import { refuseUpgrade } from '../http/respond';
+import type { Logger } from '../logger';
+import type { ServiceMetrics } from '../metrics';
+import type { LiveSession, SessionRegistry } from '../sessions';
+import type { HandlerMap } from './handlers';
+
+export interface ProxyServerOptions {
+  readonly verifier: SessionTokenVerifier;
+  readonly registry: SessionRegistry;
+  readonly handlers: HandlerMap;
+  readonly log: Logger;
+  readonly metrics: ServiceMetrics;
+  readonly heartbeatMs: number;
+  /** A socket whose unsent data stays above this for `slowConsumerMs` is dropped. */
+  readonly maxBufferedBytes?: number;
+  readonly slowConsumerMs?: number;
+  readonly maxSocketsPerSession?: number;
+}
+
+interface ClientState {
+  alive: boolean;
+  slowSince: number | null;
+}
+
+/**
+ * The hybrid mode's SDP proxy on `/ws` (CONVENTIONS.md §9): authenticated in the HTTP upgrade,
+ * re-checked on every message, small `maxPayload`, contract-validated messages routed by type,
+ * ping/pong with terminate on silence, slow consumers dropped, 1001 on shutdown.
+ */
+export class SdpProxyServer {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: SDP_PROXY_MAX_PAYLOAD, clientTracking: true });
+  private readonly state = new WeakMap<WebSocket, ClientState>();
+  private readonly heartbeat: NodeJS.Timeout;
+  private accepting = true;
+
+  constructor(private readonly options: ProxyServerOptions) {
+    this.heartbeat = setInterval(() => this.beat(), options.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  get socketCount(): number {
+    return this.wss.clients.size;
+  }
+
+  /**
+   * Adopts an upgrade whose token the caller verified and checked (permission, session, rate);
+   * refuses it while draining or when the session already has too many sockets.
+   */
+  async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, claims: SessionJwtClaims, token: string): Promise<void> {
+    const log = this.options.log.child({ sessionId: claims.session_id, tenantId: claims.tenant_id });
+    try {
+      if (!this.accepting) throw StationFailure.of('UPSTREAM_UNAVAILABLE', 'the token service is shutting down; reconnect');
+      const existing = this.options.registry.get(claims.session_id);
+      if (existing && existing.clients.size >= (this.options.maxSocketsPerSession ?? 4)) {
+        throw StationFailure.of('RATE_LIMITED', 'too many sockets for this session');
+      }
+    } catch (error) {
+      const refused = refuseUpgrade(socket, error);
+      this.options.metrics.refusals.inc({ code: refused.code });
+      log.info({ code: refused.code }, 'upgrade refused');
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.adopt(ws, claims, token, log));
+  }
+
+  /** Stop accepting and close every socket with 1001; sessions and calls are left to go on. */
+  drain(): void {
+    this.accepting = false;
+    this.options.registry.closeAllSockets();
+    for (const ws of this.wss.clients) ws.close(1001, 'server shutting down');
+  }
+
+  close(): void {
+    clearInterval(this.heartbeat);
+    for (const ws of this.wss.clients) ws.terminate();
+    this.wss.close();
+  }
+
+  private adopt(ws: WebSocket, claims: SessionJwtClaims, token: string, log: Logger): void {
+    let session: LiveSession;
+    try {
+      session = this.options.registry.open(claims, token);
+    } catch {
+      // Ended while the upgrade completed.
+      ws.close(1008, 'session ended');
+      return;
+    }
+    const client = {
+      send: (message: SdpProxyMessage) => this.send(ws, message),
+      close: (code: number, reason: string) => ws.close(code, reason),
+    };
+    session.clients.add(client);
+    this.state.set(ws, { alive: true, slowSince: null });
+    this.options.metrics.activeSockets.set(this.wss.clients.size);
+    log.info('socket open');
+    let queue = Promise.resolve();
+    ws.on('pong', () => {
+      const state = this.state.get(ws);
+      if (state) state.alive = true;
+    });
+    ws.on('message', (data, isBinary) => {
+      // One message at a time per socket, in order: an offer is answered before the next is read.
+      queue = queue.then(() => this.onMessage(ws, session, claims, data.toString(), isBinary, log));
+    });
+    ws.on('error', () => undefined);
+    ws.on('close', (code) => {
+      session.clients.delete(client);
+      this.options.registry.release(session);
+      this.options.metrics.activeSockets.set(this.wss.clients.size);
+      log.info({ code }, 'socket closed');
+    });
+  }
+
+  private async onMessage(ws: WebSocket, session: LiveSession, claims: SessionJwtClaims, text: string, isBinary: boolean, log: Logger): Promise<void> {
+    let type = 'invalid';
+    try {
+      // The token is checked again on every message: it may have expired since the upgrade.
+      this.options.verifier.assertCurrent(claims);
+      if (isBinary) throw StationFailure.of('VALIDATION_FAILED', 'binary messages are not part of the protocol');
+      const message = this.parse(text);
+      type = message.type;
+      this.options.metrics.wsMessages.inc({ type });
+      assertSession(claims, message.sessionId);
+      this.options.registry.assertOpen(claims.session_id);
+      const handler = this.options.handlers.get(message.type);
+      if (!handler) throw StationFailure.of('VALIDATION_FAILED', 'unknown message type', 'type');
+      await handler({ session, reply: (m) => this.send(ws, m), log }, message);
+    } catch (error) {
+      const failure = toStationError(error);
+      if (failure.code === 'INTERNAL') log.error({ err: (error as Error).message, type }, 'handler failed');
+      this.options.metrics.refusals.inc({ code: failure.code });
+      this.send(ws, { type: 'error', data: failure, timestamp: new Date().toISOString() });
+      if (failure.code === 'AUTHENTICATION_FAILED') ws.close(1008, 'session token no longer valid');
+    }
+  }
+
+  /** JSON, then the type (so an unknown one is named as such), then the full contract. */
+  private parse(text: string): SdpClientMessage {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      throw StationFailure.of('VALIDATION_FAILED', 'message is not JSON');
+    }
+    const type = (raw as { type?: unknown } | null)?.type;
+    if (typeof type !== 'string' || !this.options.handlers.has(type as SdpClientMessage['type'])) {
+      throw StationFailure.of('VALIDATION_FAILED', 'unknown message type', 'type');
+    }
+    const parsed = parseContract(SdpClientMessageSchema, raw, 'message');
+    if (!parsed.ok) throw new StationFailure(parsed.error);
+    return parsed.value;
+  }
+
+  private send(ws: WebSocket, message: SdpProxyMessage): void {
+    if (ws.readyState !== WebSocket.OPEN) return;
+    if (this.isSlow(ws)) {
+      this.options.log.warn({ bufferedBytes: ws.bufferedAmount }, 'slow consumer dropped');
+      ws.terminate();
+      return;
+    }
+    ws.send(JSON.stringify(message));
+  }
+
+  /** True once the socket's unsent data has stayed above the limit for `slowConsumerMs`. */
+  private isSlow(ws: WebSocket): boolean {
+    const state = this.state.get(ws);
+    if (!state) return false;
+    if (ws.bufferedAmount <= (this.options.maxBufferedBytes ?? 1024 * 1024)) {
+      state.slowSince = null;
+      return false;
+    }
+    state.slowSince ??= Date.now();
+    return Date.now() - state.slowSince >= (this.options.slowConsumerMs ?? 5_000);
+  }
+
+  private beat(): void {
+    for (const ws of this.wss.clients) {
+      const state = this.state.get(ws);
+      if (!state || !state.alive || this.isSlow(ws)) {
+        ws.terminate();
+        continue;
+      }
+      state.alive = false;
+      ws.ping();
+    }
+  }
+}
