@@ -146,4 +146,43 @@ describe('interview-transcript', () => {
     expect(await invoke(second, 'interview-transcript', batch)).toEqual({ status: 200, body: { accepted: 0, duplicates: 2 } });
     expect(await stored(sessionId)).toBe(2);
   });
+
+  describe('from the token service, with the session JWT', () => {
+    async function startedSession(): Promise<{ sessionId: string; sessionToken: string }> {
+      const started = InterviewStartResponseSchema.parse((await invoke(proctor, 'interview-start', acmeStart())).body);
+      return { sessionId: started.sessionId, sessionToken: started.sessionToken };
+    }
+    const withToken = (token: string) => ({ Authorization: `Bearer ${token}` });
+    const anon = () => supabaseClient(fx.stack.supabaseUrl, fx.stack.anonKey);
+
+    it("stores its session's entries as the proctor, idempotently with what the station sent", async () => {
+      const { sessionId, sessionToken } = await startedSession();
+      await invoke(proctor, 'interview-transcript', { sessionId, entries: entries(sessionId, 2) });
+      const sideband = entries(sessionId, 3).map((e) => ({ ...e, source: 'sideband' }));
+      expect(await invoke(anon(), 'interview-transcript', { sessionId, entries: sideband }, withToken(sessionToken))).toEqual({
+        status: 200,
+        body: { accepted: 1, duplicates: 2 },
+      });
+      const rows = await fx.sql`select created_by, source from public.transcript_entries where session_id = ${sessionId} order by item_id`;
+      expect(rows.map((r) => r['source'])).toEqual(['client', 'client', 'sideband']);
+      expect(new Set(rows.map((r) => r['created_by']))).toEqual(new Set([SEED.acme.proctorId]));
+    });
+
+    it('refuses another session, writing nothing', async () => {
+      const { sessionToken } = await startedSession();
+      const { sessionId: other } = await startedSession();
+      const before = await written(fx.sql);
+      expect(await invoke(anon(), 'interview-transcript', { sessionId: other, entries: entries(other, 1) }, withToken(sessionToken))).toMatchObject({
+        status: 403,
+        body: { code: 'NOT_AUTHORIZED', field: 'sessionId' },
+      });
+      expect(await written(fx.sql)).toEqual(before);
+    });
+
+    it('is not accepted by the other functions', async () => {
+      const { sessionId, sessionToken } = await startedSession();
+      expect(await invoke(anon(), 'interview-end', { sessionId, reason: 'completed' }, withToken(sessionToken))).toMatchObject({ status: 401 });
+      expect(await invoke(anon(), 'interview-start', acmeStart(), withToken(sessionToken))).toMatchObject({ status: 401 });
+    });
+  });
 });

@@ -1,6 +1,7 @@
 import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import { UuidSchema } from './contracts/common.ts';
+import { SessionJwtClaimsSchema, type SessionPermission } from './contracts/jwt.ts';
 import type { FunctionEnv } from './env.ts';
 import { HttpError } from './http.ts';
 
@@ -10,6 +11,11 @@ export interface Caller {
   /** From `app_metadata.tenant_id` only: users can edit `user_metadata`, never `app_metadata`. */
   readonly tenantId: string | undefined;
   readonly claims: JWTPayload;
+  /**
+   * Set when the caller holds a session JWT (the token service) instead of a user token: the
+   * one interview session it may act on, on behalf of the proctor who started it.
+   */
+  readonly sessionScope?: string;
 }
 
 const UserClaims = z.object({
@@ -36,10 +42,38 @@ function verifier(env: FunctionEnv): Uint8Array | JWTVerifyGetKey {
   return keySet;
 }
 
-/** Verifies the `Authorization: Bearer` token of a signed-in user; 401 when missing, bad or expired. */
-export async function authenticate(req: Request, env: FunctionEnv): Promise<Caller> {
+/**
+ * A session JWT minted by interview-start (HS256, the secret shared with the token service) that
+ * carries `permission`: the caller acts as the proctor who started that session, on it alone.
+ * Undefined when the token is not such a session JWT.
+ */
+async function sessionCaller(token: string, env: FunctionEnv, permission: SessionPermission): Promise<Caller | undefined> {
+  let payload: JWTPayload;
+  try {
+    payload = (await jwtVerify(token, new TextEncoder().encode(env.sessionJwtSecret), { algorithms: ['HS256'] })).payload;
+  } catch (error) {
+    if (error instanceof joseErrors.JWTExpired) throw HttpError.of(401, 'AUTHENTICATION_FAILED', 'session token expired');
+    return undefined;
+  }
+  const claims = SessionJwtClaimsSchema.safeParse(payload);
+  if (!claims.success) return undefined;
+  if (!claims.data.permissions.includes(permission)) throw HttpError.of(403, 'NOT_AUTHORIZED', `the session token lacks ${permission}`);
+  const { sub, tenant_id: tenantId, session_id: sessionId } = claims.data;
+  // The claims Postgres sees are those of the proctor's user token: RLS applies unchanged.
+  return { userId: sub, tenantId, sessionScope: sessionId, claims: { sub, role: 'authenticated', app_metadata: { tenant_id: tenantId } } };
+}
+
+/**
+ * Verifies the `Authorization: Bearer` token of a signed-in user; 401 when missing, bad or expired.
+ * With `sessionPermission`, a session JWT carrying that permission is accepted too (see `sessionScope`).
+ */
+export async function authenticate(req: Request, env: FunctionEnv, sessionPermission?: SessionPermission): Promise<Caller> {
   const match = /^Bearer\s+(\S+)$/i.exec(req.headers.get('authorization') ?? '');
   if (!match) throw HttpError.of(401, 'AUTHENTICATION_FAILED', 'missing bearer token');
+  if (sessionPermission) {
+    const delegated = await sessionCaller(match[1] as string, env, sessionPermission);
+    if (delegated) return delegated;
+  }
   let payload: JWTPayload;
   try {
     const key = verifier(env);

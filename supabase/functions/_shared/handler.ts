@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { stationError } from './contracts/errors.ts';
 import { parseContract } from './contracts/validate.ts';
 import { authenticate, type Caller } from './auth.ts';
+import type { SessionPermission } from './contracts/jwt.ts';
 import { functionEnv, type FunctionEnv } from './env.ts';
 import { CORS_HEADERS, HttpError, json, readJson } from './http.ts';
 
@@ -17,6 +18,8 @@ export interface FunctionSpec<S extends z.ZodType, R> {
   readonly name: string;
   readonly request: S;
   readonly maxBodyBytes: number;
+  /** Also accept a session JWT with this permission (the token service acting for a session). */
+  readonly sessionPermission?: SessionPermission;
   readonly handle: (context: FunctionContext<z.output<S>>) => Promise<R>;
 }
 
@@ -32,7 +35,7 @@ export function defineFunction<S extends z.ZodType, R>(spec: FunctionSpec<S, R>)
     try {
       if (req.method !== 'POST') throw HttpError.of(405, 'VALIDATION_FAILED', 'use POST');
       const env = functionEnv();
-      const caller = await authenticate(req, env);
+      const caller = await authenticate(req, env, spec.sessionPermission);
       const parsed = parseContract(spec.request, await readJson(req, spec.maxBodyBytes), 'request body');
       if (!parsed.ok) throw new HttpError(400, parsed.error);
       const result = await spec.handle({ caller, body: parsed.value, env });

@@ -12,7 +12,12 @@ const handler = defineFunction({
   request: TranscriptBatchRequestSchema,
   // A full batch of maximum-length entries, plus JSON overhead.
   maxBodyBytes: LIMITS.transcriptBatch * (LIMITS.transcriptContent * 2 + 1024),
+  // The token service forwards sideband transcripts with the session's own JWT.
+  sessionPermission: 'transcript:write',
   async handle({ caller, body, env }): Promise<TranscriptBatchResponse> {
+    if (caller.sessionScope !== undefined && caller.sessionScope !== body.sessionId) {
+      throw HttpError.of(403, 'NOT_AUTHORIZED', 'sessionId: the session token is for another session', 'sessionId');
+    }
     const accepted = await asCaller(env, caller, async (tx) => {
       const [session] = await tx<{ tenant_id: string; too_late: boolean }[]>`
         select tenant_id, coalesce(ended_at < now() - app.transcript_grace(), false) as too_late
