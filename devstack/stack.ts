@@ -9,7 +9,10 @@ import { rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadConfig as tokenServiceConfig } from '../proxy-service/src/config';
+import { startTokenService } from '../proxy-service/src/server';
 import { startRealtimeSimulator } from './realtime';
+import { freePort } from './supabase/freePort';
 import { startSupabaseStack } from './supabase/supabaseStack';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -65,13 +68,18 @@ function persistentDataDir(): string {
   }
 }
 
-/** The local Supabase (Postgres, auth stand-in, edge functions under Deno). */
+/**
+ * The local Supabase (Postgres, auth stand-in, edge functions under Deno). interview-start hands
+ * out the token service's URL, so that service's port is reserved here, before it starts.
+ */
 export const supabaseComponent: StackComponent = {
   name: 'supabase',
   async start({ temp }) {
     const dataDir = temp ? undefined : persistentDataDir();
+    const tokenServiceUrl = `http://127.0.0.1:${await freePort()}`;
     const stack = await startSupabaseStack({
       ...(dataDir ? { dataDir } : {}),
+      tokenServiceUrl,
       onLog: (source, line) => {
         if (source === 'functions') console.log(`[functions] ${line}`);
       },
@@ -85,6 +93,7 @@ export const supabaseComponent: StackComponent = {
         jwtSecret: stack.jwtSecret,
         sessionJwtSecret: stack.sessionJwtSecret,
         users: stack.users,
+        tokenServiceUrl,
       },
       stop: () => stack.stop(),
     };
@@ -100,7 +109,29 @@ export const realtimeComponent: StackComponent = {
   },
 };
 
-export const DEFAULT_COMPONENTS: readonly StackComponent[] = [supabaseComponent, realtimeComponent];
+/** The token service (proxy-service/) in process, with the simulator as its OpenAI. */
+export const tokenServiceComponent: StackComponent = {
+  name: 'token-service',
+  async start({ info }) {
+    const url = new URL(String(info['tokenServiceUrl']));
+    const service = await startTokenService(
+      tokenServiceConfig({
+        HOST: '127.0.0.1',
+        PORT: url.port,
+        LOG_LEVEL: 'warn',
+        OPENAI_API_KEY: String(info['realtimeApiKey']),
+        OPENAI_BASE_URL: String(info['realtimeUrl']),
+        SESSION_JWT_SECRET: String(info['sessionJwtSecret']),
+        SUPABASE_URL: String(info['supabaseUrl']),
+        SUPABASE_ANON_KEY: String(info['anonKey']),
+        DATABASE_URL: String(info['dbUrl']),
+      }),
+    );
+    return { info: { tokenServiceUrl: service.url }, stop: () => service.drain(1000) };
+  },
+};
+
+export const DEFAULT_COMPONENTS: readonly StackComponent[] = [supabaseComponent, realtimeComponent, tokenServiceComponent];
 
 /** Starts the components in order; if one fails, stops those already running and rethrows. */
 export async function startStack(components = DEFAULT_COMPONENTS, options: { temp?: boolean } = {}): Promise<RunningStack> {

@@ -3,7 +3,6 @@ import { IPC_CHANNELS, StationFailure, type AuthState, type StationConfig, type 
 import { StationEvents } from './events';
 import type { StationHandlers } from './ipc/router';
 import type { Logger } from './log';
-import { AuthService } from './services/auth/authService';
 import { ConfigService } from './services/config/configService';
 import { loadStationConfig, type ConfigSources } from './services/config/loadConfig';
 import { JournalStore } from './services/journal/journalStore';
@@ -12,6 +11,7 @@ import { ProctorService, type KioskControl } from './services/proctor/proctorSer
 import { chooseSecretStore } from './services/secrets/chooseSecretStore';
 import type { StringCipher } from './services/secrets/encryptedFileSecretStore';
 import type { SecretStore } from './services/secrets/secretStore';
+import { startSupabaseServices } from './services/supabaseServices';
 import { TranscriptService } from './services/transcriptService';
 
 /** What a host gives the station: the adapters for the platform it runs on. */
@@ -24,6 +24,8 @@ export interface StationDeps {
   readonly secrets: SecretStore;
   /** Leaving kiosk mode and quitting, as the host does them (after a proctor unlock). */
   readonly kiosk: KioskControl;
+  /** Electron's `net.isOnline()`; the web host passes nothing (always "online", the probe decides). */
+  readonly isOnline?: () => boolean;
 }
 
 /** The main-process services, wired once, carried by either host. */
@@ -43,26 +45,27 @@ function signInNotConfigured(): Promise<never> {
 
 /**
  * Wires the services to their channels. Channels whose services are not built yet (interview,
- * realtime, sync, network) are absent and answer NOT_IMPLEMENTED.
+ * realtime) are absent and answer NOT_IMPLEMENTED.
  */
 export async function createStation(deps: StationDeps): Promise<Station> {
   const config = new ConfigService(deps.config);
   const events = new StationEvents();
   const journals = new JournalStore(path.join(deps.dataDir, 'journal'));
-  const transcripts = new TranscriptService(journals);
   const { supabaseUrl, supabaseAnonKey } = deps.config;
-  const auth =
+  const supabase =
     supabaseUrl && supabaseAnonKey
-      ? new AuthService({
+      ? await startSupabaseServices({
           supabaseUrl,
           anonKey: supabaseAnonKey,
           secrets: deps.secrets,
-          isOffline: () => false,
-          onChange: (state) => events.emit('auth:state-changed', state),
-          log: deps.log.child('auth'),
+          journals,
+          events,
+          isOnline: deps.isOnline ?? (() => true),
+          log: deps.log,
         })
       : undefined;
-  await auth?.start();
+  const auth = supabase?.auth;
+  const transcripts = new TranscriptService(journals, undefined, (entry) => supabase?.syncing.sync.entryDurable(entry));
   const proctor = new ProctorService({ pinHash: deps.config.proctorPinHash, kiosk: deps.kiosk, log: deps.log.child('proctor') });
   journals
     .removeSyncedOlderThan(deps.config.journalRetentionDays)
@@ -77,6 +80,9 @@ export async function createStation(deps: StationDeps): Promise<Station> {
     'auth:state': async () => auth?.state() ?? { status: 'signed-out', storage: deps.secrets.kind },
     'transcript:append': (input) => transcripts.append(input),
     'transcript:list': (input) => transcripts.list(input),
+    'sync:status': async () => supabase?.syncing.sync.status() ?? { state: 'idle', pending: 0, lastSuccessAt: null, lastError: null },
+    'network:state': async () =>
+      supabase?.syncing.network.state() ?? { online: deps.isOnline?.() ?? true, supabaseReachable: false, checkedAt: new Date().toISOString() },
     'proctor:unlock': (input) => proctor.unlock(input),
   };
   deps.log.info('station services ready', { connectionMode: deps.config.connectionMode, secrets: deps.secrets.kind });
@@ -85,7 +91,7 @@ export async function createStation(deps: StationDeps): Promise<Station> {
     handlers,
     events,
     dispose: async () => {
-      auth?.dispose();
+      await supabase?.dispose();
       await journals.close();
     },
   };

@@ -41,9 +41,11 @@ async function startStack() {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const info = JSON.parse(readFileSync(stackFile, 'utf8'));
-  console.log(`Local stack ready: Supabase at ${info.supabaseUrl}, Realtime simulator at ${info.realtimeUrl} (details in ${path.relative(root, stackFile)}).`);
+  console.log(
+    `Local stack ready: Supabase at ${info.supabaseUrl}, token service at ${info.tokenServiceUrl}, Realtime simulator at ${info.realtimeUrl} (details in ${path.relative(root, stackFile)}).`,
+  );
   console.log(`Seeded users: ${info.users.map((u) => `${u.email} (${u.role}) / ${u.password}`).join(', ')}`);
-  return { STATION_SUPABASE_URL: info.supabaseUrl, STATION_SUPABASE_ANON_KEY: info.anonKey };
+  return { STATION_SUPABASE_URL: info.supabaseUrl, STATION_SUPABASE_ANON_KEY: info.anonKey, STATION_TOKEN_SERVICE_URL: info.tokenServiceUrl };
 }
 
 function startStation(env) {

@@ -44,8 +44,9 @@ describe('npm run stack', () => {
     try {
       const info = await waitFor(async () => (existsSync(stackFile) ? JSON.parse(await readFile(stackFile, 'utf8')) : undefined), 60_000);
       expect(Object.keys(info)).toEqual(
-        expect.arrayContaining(['supabaseUrl', 'anonKey', 'serviceRoleKey', 'dbUrl', 'jwtSecret', 'users', 'realtimeUrl', 'realtimeApiKey']),
+        expect.arrayContaining(['supabaseUrl', 'anonKey', 'serviceRoleKey', 'dbUrl', 'jwtSecret', 'users', 'realtimeUrl', 'realtimeApiKey', 'tokenServiceUrl']),
       );
+      expect((await fetch(`${info.tokenServiceUrl}/readyz`)).status).toBe(200);
       // The Realtime simulator is up and takes the standard key the stack published.
       const minted = await fetch(`${info.realtimeUrl}/v1/realtime/client_secrets`, {
         method: 'POST',
@@ -64,7 +65,16 @@ describe('npm run stack', () => {
         candidateRef: 'stack-test',
       });
       expect(started.status).toBe(200);
-      InterviewStartResponseSchema.parse(started.body);
+      const { sessionId, sessionToken, webrtcConfig } = InterviewStartResponseSchema.parse(started.body);
+      // The whole chain: the session JWT mints an ephemeral key at the token service, from the simulator.
+      expect(webrtcConfig.tokenServiceUrl).toBe(info.tokenServiceUrl);
+      const mint = await fetch(`${info.tokenServiceUrl}/api/realtime/sessions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${sessionToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ sessionId }),
+      });
+      expect(mint.status).toBe(200);
+      expect(((await mint.json()) as { clientSecret: string }).clientSecret).toMatch(/^ek_/);
       await waitFor(async () => (output.includes('"fn":"interview-start"') ? true : undefined), 5_000);
 
       child.kill('SIGINT');
@@ -73,6 +83,7 @@ describe('npm run stack', () => {
       // Everything it started is gone: the gateway no longer answers.
       await expect(fetch(`${info.supabaseUrl}/auth/v1/user`)).rejects.toThrow();
       await expect(fetch(`${info.realtimeUrl}/v1/realtime/client_secrets`, { method: 'POST' })).rejects.toThrow();
+      await expect(fetch(`${info.tokenServiceUrl}/healthz`)).rejects.toThrow();
       expect(output).not.toContain(info.serviceRoleKey.slice(-20).repeat(2));
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');

@@ -24,6 +24,7 @@ describe('interview-start', () => {
     expect(status).toBe(200);
     const response = InterviewStartResponseSchema.parse(body);
     expect(response.webrtcConfig).toMatchObject({ architecture: 'direct', model: 'gpt-realtime', voice: 'marin', language: 'en', maxDurationSeconds: 1800 });
+    expect(response.webrtcConfig.websocketUrl).toBe(`${response.webrtcConfig.tokenServiceUrl.replace(/^http/, 'ws').replace(/\/$/, '')}/ws`);
 
     const { payload } = await jwtVerify(response.sessionToken, new TextEncoder().encode(fx.stack.sessionJwtSecret));
     const claims = SessionJwtClaimsSchema.parse(payload);

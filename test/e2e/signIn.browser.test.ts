@@ -3,7 +3,9 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSupabaseStack, type SupabaseStack } from '../../devstack/supabase/supabaseStack';
-import { SEED_PASSWORD } from '../../devstack/supabase/seedUsers';
+import postgres from 'postgres';
+import { SEED, SEED_PASSWORD } from '../../devstack/supabase/seedUsers';
+import { signedIn } from '../../supabase/tests/support/clients';
 import { launchChromium } from '../support/chromium';
 import { ARTIFACTS } from '../support/paths';
 import { startWebHostProcess, type WebHostProcess } from '../support/webHostProcess';
@@ -52,6 +54,38 @@ describe('proctor sign-in through the web host', () => {
     await page.getByTestId('signed-in-as').waitFor();
     const seenByPage = await page.evaluate(async () => JSON.stringify(await window.station.auth.state()) + JSON.stringify(localStorage) + document.cookie);
     expect(seenByPage).not.toMatch(/eyJ|refresh_token|access_token/);
+  });
+
+  it('syncs transcript entries written through the page to Postgres, exactly once', async () => {
+    const proctor = await signedIn(stack.supabaseUrl, stack.anonKey, 'proctor@acme.test', SEED_PASSWORD);
+    const { data: started } = await proctor.functions.invoke('interview-start', {
+      body: { companyId: SEED.acme.companyId, templateId: SEED.acme.templateId, stationId: SEED.acme.stationId, candidateRef: 'e2e-sync' },
+    });
+    const sessionId = (started as { sessionId: string }).sessionId;
+    const entries = [0, 1, 2].map((n) => ({
+      sessionId,
+      itemId: `item_${n}`,
+      contentIndex: 0,
+      speaker: n % 2 === 0 ? 'ai' : 'candidate',
+      content: `utterance ${n}`,
+      speechStartedAt: new Date(Date.UTC(2026, 10, 21, 10, 0, n)).toISOString(),
+    }));
+    await page.evaluate(async (list) => {
+      for (const entry of list) await window.station.transcript.append(entry as never);
+      await window.station.transcript.append(list[0] as never); // a replay: no second row
+    }, entries);
+
+    const sql = postgres(stack.dbUrl, { max: 1 });
+    try {
+      const rows = async () => sql<{ item_id: string }[]>`select item_id from public.transcript_entries where session_id = ${sessionId} order by item_id`;
+      await expect.poll(async () => (await rows()).length, { timeout: 15_000 }).toBe(3);
+      expect((await rows()).map((r) => r.item_id)).toEqual(['item_0', 'item_1', 'item_2']);
+    } finally {
+      await sql.end();
+    }
+    await expect
+      .poll(async () => page.evaluate(() => window.station.sync.status()), { timeout: 5_000 })
+      .toMatchObject({ ok: true, value: { state: 'idle', pending: 0 } });
   });
 
   it('signs out', async () => {

@@ -59,7 +59,7 @@ describe('station UI through the web host', () => {
   it('gets typed errors back for bad input and for services not built yet', async () => {
     const [bad, notYet] = await page.evaluate(async () => [
       await window.station.auth.signIn({ email: 'not-an-email', password: 'x' }),
-      await window.station.sync.status(),
+      await window.station.realtime.token({ sessionId: '4f1c2a52-7b4e-4c8f-9d0a-0b6c1d2e3f40' }),
     ]);
     expect(bad).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', field: 'email' } });
     expect(notYet).toMatchObject({ ok: false, error: { code: 'NOT_IMPLEMENTED' } });

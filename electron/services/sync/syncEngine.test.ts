@@ -55,8 +55,8 @@ afterEach(async () => {
 });
 
 /** A station's journal, transcript service and sync engine, talking to a scripted server. */
-async function rig(options: { replies?: Reply[]; tokens?: (string | null)[]; network?: FakeNetwork; deps?: Partial<SyncEngineDeps> } = {}) {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'sync-unit-'));
+async function rig(options: { dir?: string; replies?: Reply[]; tokens?: (string | null)[]; network?: FakeNetwork; deps?: Partial<SyncEngineDeps> } = {}) {
+  const dir = options.dir ?? (await mkdtemp(path.join(os.tmpdir(), 'sync-unit-')));
   const journals = new JournalStore(dir);
   const timers = new ManualTimers();
   const replies = [...(options.replies ?? [])];
@@ -111,12 +111,14 @@ async function rig(options: { replies?: Reply[]; tokens?: (string | null)[]; net
         }),
       ),
     );
+    // Let the engine's onDurable handlers (journal lookups) run before the test goes on.
+    await new Promise((resolve) => setImmediate(resolve));
   };
   const unsynced = async (sessionId: string) => (await journals.session(sessionId)).unsynced().length;
   /** Waits until the engine has settled into a state with no request in flight. */
   const settled = (predicate: (status: SyncStatus) => boolean) =>
     vi.waitFor(() => expect(predicate(engine.status()) && engine.status().state !== 'syncing').toBe(true), { timeout: 2_000, interval: 5 });
-  return { engine, journals, timers, sent, statuses, logLines, append, unsynced, settled };
+  return { dir, engine, journals, timers, sent, statuses, logLines, append, unsynced, settled };
 }
 
 describe('SyncEngine', () => {
@@ -141,8 +143,10 @@ describe('SyncEngine', () => {
     const first = await rig();
     await first.append(SESSION_A, 1_201);
     await first.append(SESSION_B, 3);
-    await first.engine.dispose(); // a "crash" before anything synced; the journals stay on disk
-    const restarted = await rig({ deps: { journals: first.journals } });
+    // Quit before anything synced; the next run reopens the journals from disk.
+    await first.engine.dispose();
+    await first.journals.close();
+    const restarted = await rig({ dir: first.dir });
     await restarted.engine.start();
     await restarted.settled((s) => s.pending === 0 && s.lastSuccessAt !== null);
     expect(restarted.sent.map((r) => [r.sessionId, r.entries.length])).toEqual([
@@ -216,6 +220,17 @@ describe('SyncEngine', () => {
     timers.fire(250);
     await engine.syncNow();
     expect(sent).toHaveLength(2);
+  });
+
+  it('halves the batch when the body is too large (413) and still sends everything', async () => {
+    const tooLarge = (body: { entries: unknown[] }) =>
+      body.entries.length > 2 ? json(413, { code: 'VALIDATION_FAILED', message: 'too large', retryable: false }) : stored(body);
+    const { engine, sent, append, settled } = await rig({ replies: [tooLarge, tooLarge, tooLarge, tooLarge, tooLarge] });
+    await append(SESSION_A, 5);
+    await engine.syncNow();
+    await settled((s) => s.pending === 0);
+    expect(sent.map((r) => r.entries.length)).toEqual([5, 2, 2, 1]);
+    expect(engine.status().lastError).toBeNull();
   });
 
   it('on 401 tries once with a renewed token, then waits for a sign-in instead of looping', async () => {

@@ -1,7 +1,6 @@
 import {
   LIMITS,
   stationError,
-  transcriptKeyString,
   type StationError,
   type SyncStatus,
   type TranscriptEntry,
@@ -9,10 +8,11 @@ import {
 } from '@interview-station/contracts';
 import type { Logger } from '../../log';
 import type { JournalStore } from '../journal/journalStore';
-import type { TranscriptJournal } from '../journal/transcriptJournal';
 import { isReachable, type NetworkSignal } from '../network/networkMonitor';
 import { realTimers, type Timers } from '../network/timers';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
+import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
+import { PassScheduler } from './passScheduler';
+import { SyncBacklog, type Batch } from './syncBacklog';
 import { uploadBatch, type UploadOutcome } from './transcriptUploader';
 
 /** What the sync engine is given by the host wiring. */
@@ -41,14 +41,6 @@ export interface SyncEngineDeps {
   readonly requestTimeoutMs?: number;
 }
 
-interface Batch {
-  readonly sessionId: string;
-  readonly journal: TranscriptJournal;
-  readonly entries: TranscriptEntry[];
-}
-
-type PassEnd = 'done' | 'waiting';
-
 /**
  * Uploads durable journal entries to `interview-transcript` and marks them synced only once the
  * server has answered that it holds them. The server's upsert on the deterministic key makes every
@@ -61,31 +53,32 @@ type PassEnd = 'done' | 'waiting';
  * sent; when it comes back a pass starts at once.
  */
 export class SyncEngine {
-  private readonly journals = new Map<string, TranscriptJournal>();
-  private readonly parkedSessions = new Map<string, StationError>();
-  private readonly parkedEntries = new Set<string>();
-  private parkError: StationError | null = null;
-  private readonly policy: BackoffPolicy;
-  private readonly timers: Timers;
+  private readonly backlog: SyncBacklog;
+  private readonly scheduler: PassScheduler;
+  private readonly capMs: number;
   private readonly now: () => Date;
   private readonly abort = new AbortController();
   private readonly unsubscribe: Unsubscribe;
   private batchSize: number;
-  private attempt = 0;
-  private phase: 'idle' | 'syncing' | 'backoff' = 'idle';
-  private waitingForCredentials = false;
+  private uploading = false;
+  /** Bumped by `credentialsChanged`, so a pass that got a 401 meanwhile retries instead of waiting. */
+  private credentialsEpoch = 0;
   private lastSuccessAt: string | null = null;
   private lastError: StationError | null = null;
-  private kickTimer: unknown = null;
-  private retryTimer: unknown = null;
-  private running: Promise<void> | null = null;
-  private rerun = false;
   private disposed = false;
   private lastEmitted = '';
 
   constructor(private readonly deps: SyncEngineDeps) {
-    this.policy = { ...DEFAULT_BACKOFF, ...deps.backoff };
-    this.timers = deps.timers ?? realTimers;
+    const policy = { ...DEFAULT_BACKOFF, ...deps.backoff };
+    this.capMs = policy.capMs;
+    this.backlog = new SyncBacklog(deps.journals);
+    this.scheduler = new PassScheduler(() => this.guardedPass(), {
+      timers: deps.timers ?? realTimers,
+      policy,
+      random: deps.random,
+      coalesceMs: deps.coalesceMs ?? 250,
+      afterPass: () => this.publish(),
+    });
     this.now = deps.now ?? (() => new Date());
     this.batchSize = Math.min(Math.max(1, deps.batchSize ?? LIMITS.transcriptBatch), LIMITS.transcriptBatch);
     this.unsubscribe = deps.network?.subscribe(() => this.networkChanged()) ?? (() => undefined);
@@ -93,19 +86,24 @@ export class SyncEngine {
 
   /** Picks up what earlier runs left unsynced (a crash, a quit while offline) and starts a pass. */
   async start(): Promise<void> {
-    const found = await this.deps.journals.unsyncedBySession();
-    for (const sessionId of found.keys()) await this.track(sessionId);
-    this.deps.log.info('sync starting', { sessions: found.size, pending: this.pending() });
+    try {
+      const sessions = await this.backlog.load();
+      this.deps.log.info('sync starting', { sessions, pending: this.backlog.pending() });
+    } catch (error) {
+      // An unreadable journal must not stop new entries from syncing; it stays on disk for support.
+      this.deps.log.error('sync could not read the journals at start-up', { error });
+      this.lastError = stationError('TRANSCRIPT_PROCESSING_FAILED', 'some saved transcripts could not be read for syncing');
+    }
     this.publish();
-    this.kickNow();
+    void this.scheduler.now();
   }
 
   /** TranscriptService's `onDurable` hook: a new entry is in the journal. Bursts share one request. */
   entryDurable(entry: TranscriptEntry): void {
-    this.track(entry.sessionId).then(
+    this.backlog.add(entry).then(
       () => {
         this.publish();
-        this.scheduleKick();
+        this.scheduler.soon();
       },
       (error: unknown) => this.deps.log.error('sync could not open a journal', { sessionId: entry.sessionId, error }),
     );
@@ -116,29 +114,22 @@ export class SyncEngine {
    * 403, 404 for another tenant) is tried again now.
    */
   credentialsChanged(): void {
-    this.waitingForCredentials = false;
-    this.parkedSessions.forEach((error, sessionId) => {
-      if (error.code !== 'SESSION_ENDED') this.parkedSessions.delete(sessionId);
-    });
-    this.attempt = 0;
-    this.clearRetry();
-    this.kickNow();
+    this.credentialsEpoch += 1;
+    this.backlog.forgetCredentialRefusals();
+    this.scheduler.reset();
+    void this.scheduler.now();
   }
 
   /** Syncs now, ignoring any backoff in progress, and resolves when the pass is over. */
   syncNow(): Promise<void> {
-    this.clearRetry();
-    this.waitingForCredentials = false;
-    return this.kickNow();
+    this.scheduler.cancelRetry();
+    return this.scheduler.now();
   }
 
+  /** `backoff` also covers waiting for a sign-in; `lastError` (AUTHENTICATION_FAILED) tells which. */
   status(): SyncStatus {
-    return {
-      state: this.online() ? this.phase : 'offline',
-      pending: this.pending(),
-      lastSuccessAt: this.lastSuccessAt,
-      lastError: this.lastError,
-    };
+    const state = !this.online() ? 'offline' : this.uploading ? 'syncing' : this.scheduler.retryReason ? 'backoff' : 'idle';
+    return { state, pending: this.backlog.pending(), lastSuccessAt: this.lastSuccessAt, lastError: this.lastError };
   }
 
   /** Stops timers, abandons an in-flight request and waits for the pass to end (before journals close). */
@@ -146,82 +137,36 @@ export class SyncEngine {
     this.disposed = true;
     this.unsubscribe();
     this.abort.abort();
-    if (this.kickTimer !== null) this.timers.clearTimeout(this.kickTimer);
-    this.kickTimer = null;
-    this.clearRetry();
-    await this.running;
-  }
-
-  private async track(sessionId: string): Promise<void> {
-    const journal = await this.deps.journals.session(sessionId);
-    this.journals.set(journal.sessionId, journal);
+    await this.scheduler.dispose();
   }
 
   private online(): boolean {
     return this.deps.network ? isReachable(this.deps.network.state()) : true;
   }
 
-  private pending(): number {
-    let count = 0;
-    for (const journal of this.journals.values()) count += journal.unsynced().length;
-    return count;
-  }
-
-  private scheduleKick(): void {
-    // A scheduled retry picks new entries up too; kicking early would defeat the backoff.
-    if (this.disposed || this.kickTimer !== null || this.retryTimer !== null || this.waitingForCredentials) return;
-    this.kickTimer = this.timers.setTimeout(() => {
-      this.kickTimer = null;
-      void this.kickNow();
-    }, this.deps.coalesceMs ?? 250);
-  }
-
-  private kickNow(): Promise<void> {
-    if (this.kickTimer !== null) this.timers.clearTimeout(this.kickTimer);
-    this.kickTimer = null;
-    if (this.disposed) return Promise.resolve();
-    if (this.running) {
-      this.rerun = true;
-      return this.running;
+  private async guardedPass(): Promise<void> {
+    try {
+      await this.pass();
+      this.backlog.recount();
+    } catch (error) {
+      // A bug, not a network problem: report it and retry later rather than stop syncing.
+      this.deps.log.error('sync pass failed', { error });
+      this.lastError = stationError('TRANSCRIPT_PROCESSING_FAILED', 'transcript sync failed unexpectedly; it will retry');
+      this.retryLater();
+    } finally {
+      this.uploading = false;
     }
-    this.running = this.pass()
-      .then(
-        (end) => {
-          if (end === 'done') this.dropSynced();
-        },
-        (error: unknown) => {
-          // A bug, not a network problem: report it and retry later rather than stop syncing.
-          this.deps.log.error('sync pass failed', { error });
-          this.lastError = stationError('TRANSCRIPT_PROCESSING_FAILED', 'transcript sync failed unexpectedly; it will retry');
-          this.scheduleRetry();
-        },
-      )
-      .finally(() => {
-        this.running = null;
-        this.publish();
-        if (this.rerun) {
-          this.rerun = false;
-          this.scheduleKick();
-        }
-      });
-    return this.running;
   }
 
-  private async pass(): Promise<PassEnd> {
-    if (!this.online()) return 'waiting';
-    if (this.nextBatch() === null) {
-      this.phase = 'idle';
-      return 'done';
-    }
+  private async pass(): Promise<void> {
+    if (!this.online() || this.backlog.nextBatch(this.batchSize) === null) return;
+    let epoch = this.credentialsEpoch;
     let token = await this.accessToken();
     let renewed = false;
-    for (let batch = this.nextBatch(); batch !== null; batch = this.nextBatch()) {
-      if (this.disposed || !this.online()) {
-        this.phase = 'idle';
-        return 'waiting';
-      }
+    for (let batch = this.backlog.nextBatch(this.batchSize); batch !== null; batch = this.backlog.nextBatch(this.batchSize)) {
+      if (this.disposed || !this.online()) return;
       if (token === null) return this.waitForCredentials(stationError('AUTHENTICATION_FAILED', 'sign in to sync transcripts'));
-      this.phase = 'syncing';
+      this.uploading = true;
       this.publish();
       const outcome = await uploadBatch(
         {
@@ -235,151 +180,106 @@ export class SyncEngine {
         batch.entries,
         token,
       );
-      if (this.disposed) return 'waiting';
+      this.uploading = false;
+      if (this.disposed) return;
       if (outcome.kind === 'credentials') {
-        // supabase-js may have refreshed the token meanwhile: one more try with a different token,
-        // then wait for a sign-in rather than loop on a refused one.
-        const fresh = renewed ? null : await this.accessToken();
-        if (fresh !== null && fresh !== token) {
+        // Someone signed in meanwhile: use their token. Otherwise supabase-js may have refreshed
+        // the token: one more try with a different one, then wait rather than loop on a refusal.
+        const signedInMeanwhile = epoch !== this.credentialsEpoch;
+        epoch = this.credentialsEpoch;
+        const fresh = renewed && !signedInMeanwhile ? null : await this.accessToken();
+        if (fresh !== null && (fresh !== token || signedInMeanwhile)) {
           token = fresh;
-          renewed = true;
+          renewed = !signedInMeanwhile;
           continue;
         }
         return this.waitForCredentials(outcome.error);
       }
-      if (!(await this.settle(batch, outcome))) return 'waiting';
+      if (!(await this.settle(batch, outcome))) return;
     }
-    this.phase = 'idle';
-    this.attempt = 0;
-    this.lastError = this.parkError;
-    return 'done';
+    this.scheduler.succeeded();
+    this.lastError = this.backlog.standingError();
   }
 
   /** Applies one outcome; false when the pass must stop (a retry is scheduled). */
   private async settle(batch: Batch, outcome: Exclude<UploadOutcome, { kind: 'credentials' }>): Promise<boolean> {
     const { sessionId, entries } = batch;
     switch (outcome.kind) {
-      case 'stored':
+      case 'stored': {
         try {
-          await batch.journal.markSynced(entries.map(transcriptKeyString));
+          await this.backlog.markSynced(batch);
         } catch (error) {
           // The server has them; a later pass re-sends them and gets duplicates, which is harmless.
           this.deps.log.error('sync could not record synced entries', { sessionId, error });
           this.lastError = stationError('TRANSCRIPT_PROCESSING_FAILED', 'synced transcripts could not be recorded on disk');
-          this.scheduleRetry();
+          this.retryLater();
           return false;
         }
         this.deps.log.info('transcripts synced', { sessionId, entries: entries.length, accepted: outcome.accepted, duplicates: outcome.duplicates });
         this.lastSuccessAt = this.now().toISOString();
-        this.attempt = 0;
+        this.scheduler.succeeded();
         this.publish();
         return true;
+      }
       case 'retry':
         this.deps.log.warn('transcript upload failed; will retry', { sessionId, status: outcome.status, code: outcome.error.code });
         this.lastError = outcome.error;
         // No answer at all: ask the monitor to look now, so the status says offline promptly.
         if (outcome.status === null) void this.deps.network?.checkNow();
-        this.scheduleRetry(outcome.retryAfterMs);
+        this.retryLater(outcome.retryAfterMs);
         return false;
-      case 'reject-session':
-        this.park(outcome, { sessionId });
-        this.parkedSessions.set(sessionId, outcome.error);
-        return true;
       case 'too-large':
         if (entries.length > 1) {
           this.batchSize = Math.max(1, Math.floor(entries.length / 2));
           this.deps.log.warn('transcript batch too large; splitting', { sessionId, batchSize: this.batchSize });
           return true;
         }
-        this.park(outcome, { sessionId });
-        this.parkedEntries.add(transcriptKeyString(entries[0]!));
+        this.setAside(outcome, { sessionId }, () => this.backlog.parkEntries(entries, outcome.error));
+        return true;
+      case 'reject-session':
+        this.setAside(outcome, { sessionId }, () => this.backlog.parkSession(sessionId, outcome.error));
         return true;
       case 'reject-entry': {
-        const entry = entries[outcome.index];
-        this.park(outcome, { sessionId, index: outcome.index, field: outcome.error.field });
-        for (const e of entry ? [entry] : entries) this.parkedEntries.add(transcriptKeyString(e));
+        // The server named the bad entry; the others in the batch go up without it.
+        const named = entries[outcome.index];
+        this.setAside(outcome, { sessionId, index: outcome.index }, () => this.backlog.parkEntries(named ? [named] : entries, outcome.error));
         return true;
       }
       case 'reject-batch':
-        this.park(outcome, { sessionId, entries: entries.length });
-        for (const e of entries) this.parkedEntries.add(transcriptKeyString(e));
+        this.setAside(outcome, { sessionId, entries: entries.length }, () => this.backlog.parkEntries(entries, outcome.error));
         return true;
     }
   }
 
-  /** Sets something aside: it stays in the journal (and in `pending`), and is not sent again this run. */
-  private park(outcome: { error: StationError; status: number }, fields: Record<string, unknown>): void {
-    this.deps.log.warn('transcripts set aside', { ...fields, status: outcome.status, code: outcome.error.code });
-    this.parkError = outcome.error;
+  /** Logs a refusal a retry cannot fix and sets its entries aside (kept in the journal, still pending). */
+  private setAside(outcome: { error: StationError; status: number }, fields: Record<string, unknown>, park: () => void): void {
+    this.deps.log.warn('transcripts set aside', { ...fields, status: outcome.status, code: outcome.error.code, field: outcome.error.field });
+    park();
     this.lastError = outcome.error;
   }
 
-  private waitForCredentials(error: StationError): PassEnd {
+  private waitForCredentials(error: StationError): void {
     this.deps.log.warn('transcript sync waits for a sign-in', { code: error.code });
     this.lastError = error;
-    this.waitingForCredentials = true;
     // Also retry slowly on our own, in case a renewed token arrives without anyone telling us.
-    this.armRetry(this.policy.capMs);
-    return 'waiting';
+    this.scheduler.retryIn(this.capMs, 'credentials');
   }
 
-  private scheduleRetry(retryAfterMs = 0): void {
-    if (this.disposed) return;
+  private retryLater(retryAfterMs?: number): void {
     // Offline: the monitor's return to reachable starts the next pass; no timer needed.
-    if (!this.online()) {
-      this.phase = 'idle';
-      return;
-    }
-    const delay = Math.max(backoffDelay(this.attempt, this.policy, this.deps.random), retryAfterMs);
-    this.attempt += 1;
-    this.armRetry(delay);
-  }
-
-  private armRetry(delay: number): void {
-    this.clearRetry();
-    this.phase = 'backoff';
-    this.retryTimer = this.timers.setTimeout(() => {
-      this.retryTimer = null;
-      this.waitingForCredentials = false;
-      void this.kickNow();
-    }, delay);
-  }
-
-  private clearRetry(): void {
-    if (this.retryTimer !== null) this.timers.clearTimeout(this.retryTimer);
-    this.retryTimer = null;
-    if (this.phase === 'backoff') this.phase = 'idle';
+    if (this.disposed || !this.online()) return;
+    this.scheduler.failed(retryAfterMs);
   }
 
   private networkChanged(): void {
     if (this.disposed) return;
-    if (this.online()) {
-      // A fresh network: start over rather than sit out a delay earned by the old one.
-      this.attempt = 0;
-      if (!this.waitingForCredentials) {
-        this.clearRetry();
-        void this.kickNow();
-      }
-    } else if (!this.waitingForCredentials) {
-      this.clearRetry();
+    // A wait for a sign-in is not about the network; any other retry is moot either way: while
+    // offline nothing is sent, and a fresh network should not sit out a delay earned by the old one.
+    if (this.scheduler.retryReason !== 'credentials') {
+      this.scheduler.reset();
+      if (this.online()) void this.scheduler.now();
     }
     this.publish();
-  }
-
-  private nextBatch(): Batch | null {
-    for (const [sessionId, journal] of this.journals) {
-      if (this.parkedSessions.has(sessionId)) continue;
-      const entries = journal.unsynced().filter((entry) => !this.parkedEntries.has(transcriptKeyString(entry)));
-      if (entries.length > 0) return { sessionId, journal, entries: entries.slice(0, this.batchSize) };
-    }
-    return null;
-  }
-
-  /** Fully synced sessions need no watching (and retention may then close their journals). */
-  private dropSynced(): void {
-    for (const [sessionId, journal] of this.journals) {
-      if (journal.unsynced().length === 0) this.journals.delete(sessionId);
-    }
   }
 
   private async accessToken(): Promise<string | null> {

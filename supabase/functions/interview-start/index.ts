@@ -17,6 +17,14 @@ interface TemplateRow {
   max_duration_seconds: number;
 }
 
+/** `http(s)://host/base` → `ws(s)://host/base/ws`. */
+function sdpProxyUrl(tokenServiceUrl: string): string {
+  const url = new URL(tokenServiceUrl);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  url.pathname = `${url.pathname.replace(/\/$/, '')}/ws`;
+  return url.toString();
+}
+
 const handler = defineFunction({
   name: 'interview-start',
   request: InterviewStartRequestSchema,
@@ -65,6 +73,8 @@ const handler = defineFunction({
       webrtcConfig: {
         architecture: body.architecture,
         tokenServiceUrl: env.tokenServiceUrl,
+        // The SDP proxy socket (hybrid); per-session isolation behind it is the token service's concern.
+        websocketUrl: sdpProxyUrl(env.tokenServiceUrl),
         model: template.model,
         voice: template.voice,
         instructions: template.instructions,

@@ -1,0 +1,65 @@
+import type { StationEvents } from '../events';
+import type { Logger } from '../log';
+import { AuthService } from './auth/authService';
+import type { JournalStore } from './journal/journalStore';
+import { isReachable } from './network/networkMonitor';
+import type { SecretStore } from './secrets/secretStore';
+import { createSyncServices, type SyncServices } from './sync/syncServices';
+
+export interface SupabaseServicesDeps {
+  readonly supabaseUrl: string;
+  readonly anonKey: string;
+  readonly secrets: SecretStore;
+  readonly journals: JournalStore;
+  readonly events: StationEvents;
+  /** Electron's `net.isOnline()`; the web host has no better signal than `() => true`. */
+  readonly isOnline: () => boolean;
+  readonly log: Logger;
+}
+
+/** Everything that talks to Supabase for the station: sign-in, the network monitor, transcript sync. */
+export interface SupabaseServices {
+  readonly auth: AuthService;
+  readonly syncing: SyncServices;
+  dispose(): Promise<void>;
+}
+
+/**
+ * Wires sign-in and sync to each other: sync uploads with the signed-in user's token and resumes
+ * on sign-in; the auth state says "offline" while the network monitor cannot reach Supabase.
+ */
+export async function startSupabaseServices(deps: SupabaseServicesDeps): Promise<SupabaseServices> {
+  // auth and syncing refer to each other; neither calls the other before both exist.
+  const auth: AuthService = new AuthService({
+    supabaseUrl: deps.supabaseUrl,
+    anonKey: deps.anonKey,
+    secrets: deps.secrets,
+    isOffline: () => !isReachable(syncing.network.state()),
+    onChange: (state) => {
+      deps.events.emit('auth:state-changed', state);
+      if (state.status === 'signed-in') syncing.sync.credentialsChanged();
+    },
+    log: deps.log.child('auth'),
+  });
+  const syncing: SyncServices = createSyncServices({
+    supabaseUrl: deps.supabaseUrl,
+    anonKey: deps.anonKey,
+    journals: deps.journals,
+    events: deps.events,
+    log: deps.log,
+    isOnline: deps.isOnline,
+    getAccessToken: () => auth.accessToken(),
+  });
+  await auth.start();
+  syncing.network.subscribe(() => auth.publish());
+  // The first network probe and the start-up sync pass must not hold up the window.
+  void syncing.start().catch((error: unknown) => deps.log.warn('sync did not start', { error }));
+  return {
+    auth,
+    syncing,
+    dispose: async () => {
+      auth.dispose();
+      await syncing.dispose();
+    },
+  };
+}
