@@ -85,7 +85,7 @@ export async function createStation(deps: StationDeps): Promise<Station> {
       supabase?.syncing.network.state() ?? { online: deps.isOnline?.() ?? true, supabaseReachable: false, checkedAt: new Date().toISOString() },
     'proctor:unlock': (input) => proctor.unlock(input),
   };
-  deps.log.info('station services ready', { connectionMode: deps.config.connectionMode, secrets: deps.secrets.kind });
+  deps.log.info('station services ready', { connectionMode: deps.config.connectionMode, storage: deps.secrets.kind });
   return {
     config: deps.config,
     handlers,

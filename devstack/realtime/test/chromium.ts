@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium as launchDebianChromium } from '../../../test/support/chromium';
 
 /** The fake microphone: a committed WAV of a sentence with silence after it (Chromium loops it). */
 export const CANDIDATE_WAV = join(import.meta.dirname, '..', 'fixtures', 'candidate.wav');
@@ -9,21 +10,9 @@ export const CANDIDATE_WAV = join(import.meta.dirname, '..', 'fixtures', 'candid
  * connections must be allowed: the test machines have no other interface.
  */
 export function launchChromium(wav = CANDIDATE_WAV): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-audio-capture=${wav}`,
-      '--allow-loopback-in-peer-connection',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
-  });
+  return launchDebianChromium([
+    `--use-file-for-fake-audio-capture=${wav}`,
+    '--allow-loopback-in-peer-connection',
+    '--autoplay-policy=no-user-gesture-required',
+  ]);
 }
