@@ -10,6 +10,8 @@ export const StationConfigSchema = z
     supabaseUrl: z.url().optional(),
     supabaseAnonKey: z.string().min(1).max(4096).optional(),
     tokenServiceUrl: z.url().optional(),
+    /** This machine's id in `stations` (enrolled by an admin); interviews start on it. */
+    stationId: z.uuid().optional(),
     connectionMode: ConnectionModeSchema.default('hybrid'),
     kiosk: z.boolean().default(false),
     /** Start the station when the machine's user logs in (dedicated kiosk machines). */

@@ -72,7 +72,14 @@ export const ipcChannels = {
   'auth:sign-out': channel(EmptySchema, AuthStateSchema),
   'auth:state': channel(EmptySchema, AuthStateSchema),
   'interview:start': channel(
-    z.object({ templateId: UuidSchema, candidateRef: z.string().min(1).max(LIMITS.shortText) }).strict(),
+    z
+      .object({
+        templateId: UuidSchema,
+        candidateRef: z.string().min(1).max(LIMITS.shortText),
+        /** Needed only when the template is not bound to a company and the tenant has several. */
+        companyId: UuidSchema.optional(),
+      })
+      .strict(),
     z
       .object({
         sessionId: UuidSchema,

@@ -13,6 +13,7 @@ import { loadConfig as tokenServiceConfig } from '../proxy-service/src/config';
 import { startTokenService } from '../proxy-service/src/server';
 import { startRealtimeSimulator } from './realtime';
 import { freePort } from './supabase/freePort';
+import { SEED } from './supabase/seedUsers';
 import { startSupabaseStack } from './supabase/supabaseStack';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -93,6 +94,11 @@ export const supabaseComponent: StackComponent = {
         jwtSecret: stack.jwtSecret,
         sessionJwtSecret: stack.sessionJwtSecret,
         users: stack.users,
+        // The seeded stations, so a local station can be enrolled as one of them (STATION_ID).
+        stations: [
+          { tenant: 'Acme Assessment Centre', stationId: SEED.acme.stationId },
+          { tenant: 'Northwind Testing', stationId: SEED.northwind.stationId },
+        ],
         tokenServiceUrl,
       },
       stop: () => stack.stop(),

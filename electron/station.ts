@@ -11,7 +11,7 @@ import { ProctorService, type KioskControl } from './services/proctor/proctorSer
 import { chooseSecretStore } from './services/secrets/chooseSecretStore';
 import type { StringCipher } from './services/secrets/encryptedFileSecretStore';
 import type { SecretStore } from './services/secrets/secretStore';
-import { startSupabaseServices } from './services/supabaseServices';
+import { startSupabaseServices, type SupabaseServices } from './services/supabaseServices';
 import { TranscriptService } from './services/transcriptService';
 
 /** What a host gives the station: the adapters for the platform it runs on. */
@@ -39,33 +39,37 @@ export interface Station {
 
 function signInNotConfigured(): Promise<never> {
   return Promise.reject(
-    StationFailure.of('CONFIGURATION_INVALID', 'Sign-in is not configured: the policy needs supabaseUrl and supabaseAnonKey.'),
+    StationFailure.of('CONFIGURATION_INVALID', 'This station is not connected to a project: the policy needs supabaseUrl and supabaseAnonKey.'),
   );
 }
 
 /**
- * Wires the services to their channels. Channels whose services are not built yet (interview,
- * realtime) are absent and answer NOT_IMPLEMENTED.
+ * Wires the services to their channels. Without Supabase in the configuration, the channels that
+ * need it answer CONFIGURATION_INVALID.
  */
 export async function createStation(deps: StationDeps): Promise<Station> {
   const config = new ConfigService(deps.config);
   const events = new StationEvents();
   const journals = new JournalStore(path.join(deps.dataDir, 'journal'));
+  // Sync learns of new entries, and the journal of sideband ones, through each other.
+  const online: { services?: SupabaseServices } = {};
+  const transcripts = new TranscriptService(journals, undefined, (entry) => online.services?.syncing.sync.entryDurable(entry));
   const { supabaseUrl, supabaseAnonKey } = deps.config;
-  const supabase =
-    supabaseUrl && supabaseAnonKey
-      ? await startSupabaseServices({
-          supabaseUrl,
-          anonKey: supabaseAnonKey,
-          secrets: deps.secrets,
-          journals,
-          events,
-          isOnline: deps.isOnline ?? (() => true),
-          log: deps.log,
-        })
-      : undefined;
+  if (supabaseUrl && supabaseAnonKey) {
+    online.services = await startSupabaseServices({
+      supabaseUrl,
+      anonKey: supabaseAnonKey,
+      secrets: deps.secrets,
+      journals,
+      events,
+      isOnline: deps.isOnline ?? (() => true),
+      stationId: deps.config.stationId,
+      onSidebandTranscript: (entry) => void transcripts.record(entry).catch((error: unknown) => deps.log.error('sideband transcript not journaled', { error })),
+      log: deps.log,
+    });
+  }
+  const supabase = online.services;
   const auth = supabase?.auth;
-  const transcripts = new TranscriptService(journals, undefined, (entry) => supabase?.syncing.sync.entryDurable(entry));
   const proctor = new ProctorService({ pinHash: deps.config.proctorPinHash, kiosk: deps.kiosk, log: deps.log.child('proctor') });
   journals
     .removeSyncedOlderThan(deps.config.journalRetentionDays)
@@ -78,6 +82,10 @@ export async function createStation(deps: StationDeps): Promise<Station> {
     'auth:sign-in': (input) => (auth ? auth.signIn(input.email, input.password) : signInNotConfigured()),
     'auth:sign-out': (): Promise<AuthState> => (auth ? auth.signOut() : signInNotConfigured()),
     'auth:state': async () => auth?.state() ?? { status: 'signed-out', storage: deps.secrets.kind },
+    'interview:start': (input) => (supabase ? supabase.interviews.start(input) : signInNotConfigured()),
+    'interview:end': (input) => (supabase ? supabase.interviews.end(input) : signInNotConfigured()),
+    'realtime:token': (input) => (supabase ? supabase.interviews.realtimeToken(input) : signInNotConfigured()),
+    'realtime:sdp-offer': (input) => (supabase ? supabase.interviews.sdpOffer(input) : signInNotConfigured()),
     'transcript:append': (input) => transcripts.append(input),
     'transcript:list': (input) => transcripts.list(input),
     'sync:status': async () => supabase?.syncing.sync.status() ?? { state: 'idle', pending: 0, lastSuccessAt: null, lastError: null },

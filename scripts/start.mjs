@@ -45,7 +45,14 @@ async function startStack() {
     `Local stack ready: Supabase at ${info.supabaseUrl}, token service at ${info.tokenServiceUrl}, Realtime simulator at ${info.realtimeUrl} (details in ${path.relative(root, stackFile)}).`,
   );
   console.log(`Seeded users: ${info.users.map((u) => `${u.email} (${u.role}) / ${u.password}`).join(', ')}`);
-  return { STATION_SUPABASE_URL: info.supabaseUrl, STATION_SUPABASE_ANON_KEY: info.anonKey, STATION_TOKEN_SERVICE_URL: info.tokenServiceUrl };
+  const [station] = info.stations;
+  console.log(`This station is enrolled as ${station.tenant}'s station: sign in as one of its users to start interviews.`);
+  return {
+    STATION_SUPABASE_URL: info.supabaseUrl,
+    STATION_SUPABASE_ANON_KEY: info.anonKey,
+    STATION_TOKEN_SERVICE_URL: info.tokenServiceUrl,
+    STATION_ID: station.stationId,
+  };
 }
 
 function startStation(env) {

@@ -1,6 +1,8 @@
 import type { StationEvents } from '../events';
 import type { Logger } from '../log';
+import type { TranscriptEntry } from '@interview-station/contracts';
 import { AuthService } from './auth/authService';
+import { InterviewService } from './interview/interviewService';
 import type { JournalStore } from './journal/journalStore';
 import { isReachable } from './network/networkMonitor';
 import type { SecretStore } from './secrets/secretStore';
@@ -14,13 +16,18 @@ export interface SupabaseServicesDeps {
   readonly events: StationEvents;
   /** Electron's `net.isOnline()`; the web host has no better signal than `() => true`. */
   readonly isOnline: () => boolean;
+  /** The enrolled station interviews start on (managed configuration). */
+  readonly stationId: string | undefined;
+  /** Where sideband transcripts from the token service go (the journal). */
+  readonly onSidebandTranscript: (entry: TranscriptEntry) => void;
   readonly log: Logger;
 }
 
-/** Everything that talks to Supabase for the station: sign-in, the network monitor, transcript sync. */
+/** Everything that talks to Supabase and the token service: sign-in, interviews, the network monitor, transcript sync. */
 export interface SupabaseServices {
   readonly auth: AuthService;
   readonly syncing: SyncServices;
+  readonly interviews: InterviewService;
   dispose(): Promise<void>;
 }
 
@@ -50,6 +57,14 @@ export async function startSupabaseServices(deps: SupabaseServicesDeps): Promise
     isOnline: deps.isOnline,
     getAccessToken: () => auth.accessToken(),
   });
+  const interviews = new InterviewService({
+    supabaseUrl: deps.supabaseUrl,
+    anonKey: deps.anonKey,
+    stationId: deps.stationId,
+    getAccessToken: () => auth.accessToken(),
+    onSidebandTranscript: deps.onSidebandTranscript,
+    log: deps.log.child('interview'),
+  });
   await auth.start();
   syncing.network.subscribe(() => auth.publish());
   // The first network probe and the start-up sync pass must not hold up the window.
@@ -57,7 +72,9 @@ export async function startSupabaseServices(deps: SupabaseServicesDeps): Promise
   return {
     auth,
     syncing,
+    interviews,
     dispose: async () => {
+      interviews.dispose();
       auth.dispose();
       await syncing.dispose();
     },

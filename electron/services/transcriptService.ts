@@ -13,8 +13,16 @@ export class TranscriptService {
     private readonly onDurable: (entry: TranscriptEntry) => void = () => undefined,
   ) {}
 
-  async append(input: IpcParsedInput<'transcript:append'>): Promise<IpcOutput<'transcript:append'>> {
-    const entry: TranscriptEntry = { ...input, source: 'client', receivedAt: this.now().toISOString() };
+  /** From the renderer: the station's own data channel delivered it. */
+  append(input: IpcParsedInput<'transcript:append'>): Promise<IpcOutput<'transcript:append'>> {
+    return this.record({ ...input, source: 'client', receivedAt: this.now().toISOString() });
+  }
+
+  /**
+   * Journals an entry as delivered (e.g. by the token service's sideband). The deterministic key
+   * makes a second delivery of the same utterance a no-op.
+   */
+  async record(entry: TranscriptEntry): Promise<IpcOutput<'transcript:append'>> {
     const journal = await this.journals.session(entry.sessionId);
     const result = await journal.append(entry);
     if (!result.duplicate) this.onDurable(entry);

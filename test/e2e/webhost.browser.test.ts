@@ -56,13 +56,13 @@ describe('station UI through the web host', () => {
     expect(shape.tokenInUrl).toBe(false);
   });
 
-  it('gets typed errors back for bad input and for services not built yet', async () => {
+  it('gets typed errors back for bad input and for a station not connected to a project', async () => {
     const [bad, notYet] = await page.evaluate(async () => [
       await window.station.auth.signIn({ email: 'not-an-email', password: 'x' }),
       await window.station.realtime.token({ sessionId: '4f1c2a52-7b4e-4c8f-9d0a-0b6c1d2e3f40' }),
     ]);
     expect(bad).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', field: 'email' } });
-    expect(notYet).toMatchObject({ ok: false, error: { code: 'NOT_IMPLEMENTED' } });
+    expect(notYet).toMatchObject({ ok: false, error: { code: 'CONFIGURATION_INVALID' } });
   });
 
   it('makes a transcript entry durable and lists it again after a reload', async () => {

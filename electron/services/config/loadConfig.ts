@@ -16,6 +16,7 @@ const ENV_OVERRIDES: Record<string, { key: keyof StationConfig; parse: (value: s
   STATION_SUPABASE_URL: { key: 'supabaseUrl', parse: String },
   STATION_SUPABASE_ANON_KEY: { key: 'supabaseAnonKey', parse: String },
   STATION_TOKEN_SERVICE_URL: { key: 'tokenServiceUrl', parse: String },
+  STATION_ID: { key: 'stationId', parse: String },
   STATION_CONNECTION_MODE: { key: 'connectionMode', parse: String },
   STATION_KIOSK: { key: 'kiosk', parse: (v) => (v === 'true' ? true : v === 'false' ? false : v) },
   STATION_MAX_INTERVIEW_MINUTES: { key: 'maxInterviewMinutes', parse: Number },

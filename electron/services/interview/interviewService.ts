@@ -1,0 +1,153 @@
+import {
+  InterviewEndResponseSchema,
+  InterviewStartResponseSchema,
+  RealtimeSessionEndResponseSchema,
+  RealtimeSessionResponseSchema,
+  StationContextResponseSchema,
+  StationFailure,
+  type InterviewStartResponse,
+  type IpcOutput,
+  type IpcParsedInput,
+  type TranscriptEntry,
+} from '@interview-station/contracts';
+import type { Logger } from '../../log';
+import { postJson } from './httpJson';
+import { SdpProxyClient } from './sdpProxyClient';
+
+export interface InterviewServiceDeps {
+  readonly supabaseUrl: string;
+  readonly anonKey: string;
+  /** The enrolled station (managed configuration); interviews start on it. */
+  readonly stationId: string | undefined;
+  readonly getAccessToken: () => Promise<string | null>;
+  /** Sideband transcripts from the token service, to be journaled like the renderer's. */
+  readonly onSidebandTranscript: (entry: TranscriptEntry) => void;
+  readonly log: Logger;
+}
+
+/** What main keeps per interview; none of it reaches the renderer. */
+interface LiveSession {
+  readonly start: InterviewStartResponse;
+  proxy?: SdpProxyClient;
+}
+
+/**
+ * The interview's start, realtime connection and end, run by main with the user's token and the
+ * session JWT (both held here only): `interview-start`, the token service's mint (direct) or SDP
+ * proxy (hybrid), `interview-end` and the token service's end.
+ */
+export class InterviewService {
+  private readonly sessions = new Map<string, LiveSession>();
+
+  constructor(private readonly deps: InterviewServiceDeps) {}
+
+  async start(input: IpcParsedInput<'interview:start'>): Promise<IpcOutput<'interview:start'>> {
+    const stationId = this.deps.stationId;
+    if (!stationId) throw StationFailure.of('CONFIGURATION_INVALID', 'This station is not enrolled: the policy needs stationId.');
+    const userToken = await this.userToken();
+    const companyId = input.companyId ?? (await this.companyOf(input.templateId, userToken));
+    const start = await postJson(
+      this.functionUrl('interview-start'),
+      { companyId, templateId: input.templateId, stationId, candidateRef: input.candidateRef },
+      this.userHeaders(userToken),
+      InterviewStartResponseSchema,
+      'UPSTREAM_UNAVAILABLE',
+    );
+    this.sessions.set(start.sessionId, { start });
+    this.deps.log.info('interview started', { sessionId: start.sessionId, architecture: start.webrtcConfig.architecture });
+    const { architecture, model, voice, maxDurationSeconds } = start.webrtcConfig;
+    return { sessionId: start.sessionId, architecture, model, voice, maxDurationSeconds, startedAt: start.metadata.createdAt };
+  }
+
+  /** Direct mode: the ephemeral key, the only credential the renderer ever holds. */
+  async realtimeToken(input: IpcParsedInput<'realtime:token'>): Promise<IpcOutput<'realtime:token'>> {
+    const { start } = this.session(input.sessionId);
+    const minted = await postJson(
+      `${start.webrtcConfig.tokenServiceUrl.replace(/\/$/, '')}/api/realtime/sessions`,
+      { sessionId: input.sessionId },
+      { authorization: `Bearer ${start.sessionToken}` },
+      RealtimeSessionResponseSchema,
+      'TOKEN_MINT_FAILED',
+    );
+    return { clientSecret: minted.clientSecret, expiresAt: minted.expiresAt, model: minted.model, callsUrl: minted.callsUrl, iceServers: minted.iceServers };
+  }
+
+  /** Hybrid mode: the offer goes through the token service, which keeps a sideband on the call. */
+  async sdpOffer(input: IpcParsedInput<'realtime:sdp-offer'>): Promise<IpcOutput<'realtime:sdp-offer'>> {
+    const live = this.session(input.sessionId);
+    const url = live.start.webrtcConfig.websocketUrl;
+    if (!url) throw StationFailure.of('CONFIGURATION_INVALID', 'interview-start gave no SDP proxy URL for hybrid mode.');
+    live.proxy?.close();
+    live.proxy = await SdpProxyClient.connect(
+      url,
+      live.start.sessionToken,
+      input.sessionId,
+      {
+        onTranscript: (entry) => this.deps.onSidebandTranscript(entry),
+        onSessionEnded: (reason) => this.deps.log.info('token service ended the session', { sessionId: input.sessionId, reason }),
+      },
+      this.deps.log.child('sdp-proxy'),
+    );
+    return live.proxy.offer(input.sdp);
+  }
+
+  async end(input: IpcParsedInput<'interview:end'>): Promise<IpcOutput<'interview:end'>> {
+    const live = this.sessions.get(input.sessionId);
+    const ended = await postJson(
+      this.functionUrl('interview-end'),
+      { sessionId: input.sessionId, reason: input.reason },
+      this.userHeaders(await this.userToken()),
+      InterviewEndResponseSchema,
+      'UPSTREAM_UNAVAILABLE',
+    );
+    if (live) {
+      live.proxy?.close();
+      this.sessions.delete(input.sessionId);
+      // Hanging up at the token service is best effort: the database already records the end.
+      await postJson(
+        `${live.start.webrtcConfig.tokenServiceUrl.replace(/\/$/, '')}/api/realtime/sessions/${input.sessionId}/end`,
+        {},
+        { authorization: `Bearer ${live.start.sessionToken}` },
+        RealtimeSessionEndResponseSchema,
+        'UPSTREAM_UNAVAILABLE',
+      ).catch((error: unknown) => this.deps.log.warn('token service did not confirm the end', { sessionId: input.sessionId, error }));
+    }
+    return ended;
+  }
+
+  dispose(): void {
+    for (const live of this.sessions.values()) live.proxy?.close();
+    this.sessions.clear();
+  }
+
+  private session(sessionId: string): LiveSession {
+    const live = this.sessions.get(sessionId);
+    if (!live) throw StationFailure.of('SESSION_NOT_FOUND', 'No interview with that id was started on this station.', 'sessionId');
+    return live;
+  }
+
+  private async userToken(): Promise<string> {
+    const token = await this.deps.getAccessToken();
+    if (!token) throw StationFailure.of('AUTHENTICATION_FAILED', 'Sign in to start or end an interview.');
+    return token;
+  }
+
+  private userHeaders(token: string): Record<string, string> {
+    return { authorization: `Bearer ${token}`, apikey: this.deps.anonKey };
+  }
+
+  private functionUrl(name: string): string {
+    return `${this.deps.supabaseUrl.replace(/\/$/, '')}/functions/v1/${name}`;
+  }
+
+  /** A template bound to a company says which; otherwise the tenant must have exactly one company. */
+  private async companyOf(templateId: string, userToken: string): Promise<string> {
+    const context = await postJson(this.functionUrl('station-context'), {}, this.userHeaders(userToken), StationContextResponseSchema, 'UPSTREAM_UNAVAILABLE');
+    const template = context.templates.find((t) => t.id === templateId);
+    if (!template) throw StationFailure.of('VALIDATION_FAILED', 'templateId: no such interview template in your tenant', 'templateId');
+    if (template.companyId) return template.companyId;
+    const [only, ...others] = context.companies;
+    if (only && others.length === 0) return only.id;
+    throw StationFailure.of('VALIDATION_FAILED', 'companyId: choose the company this interview is for', 'companyId');
+  }
+}
