@@ -122,6 +122,11 @@ export const ipcChannels = {
     SessionRefSchema,
     z.object({ entries: z.array(TranscriptEntrySchema), unsynced: z.number().int().min(0) }).strict(),
   ),
+  /** A session's transcript for the proctor to save: JSON (entries) or plain text. */
+  'transcript:export': channel(
+    z.object({ sessionId: UuidSchema, format: z.enum(['json', 'text']) }).strict(),
+    z.object({ filename: z.string().max(200), mimeType: z.enum(['application/json', 'text/plain']), content: z.string().max(50 * 1024 * 1024) }).strict(),
+  ),
   'sync:status': channel(EmptySchema, SyncStatusSchema),
   'network:state': channel(EmptySchema, NetworkStateSchema),
   'proctor:unlock': channel(

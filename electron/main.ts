@@ -11,6 +11,7 @@ import { policyFilePath, userSettingsPath } from './services/config/configFiles'
 import { openStation } from './station';
 import { electronPlatformInfo } from './adapters/electronPlatform';
 import { applyLifecycle } from './adapters/electronLifecycle';
+import { electronKeepAwake } from './adapters/electronKeepAwake';
 import { electronIsOnline } from './adapters/electronNetwork';
 import { electronSafeStorage } from './adapters/electronSafeStorage';
 import type { KioskControl } from './services/proctor/proctorService';
@@ -54,6 +55,7 @@ async function start(): Promise<void> {
     dataDir,
     cipher: electronSafeStorage(),
     isOnline: electronIsOnline,
+    keepAwake: electronKeepAwake(),
     kiosk: { exitKiosk: () => kiosk.exitKiosk(), quit: () => kiosk.quit() },
     configSources: {
       policyFile: policyFilePath(process.platform, process.env),

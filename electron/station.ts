@@ -26,6 +26,8 @@ export interface StationDeps {
   readonly kiosk: KioskControl;
   /** Electron's `net.isOnline()`; the web host passes nothing (always "online", the probe decides). */
   readonly isOnline?: () => boolean;
+  /** Keeps the display awake while an interview runs (Electron's powerSaveBlocker). */
+  readonly keepAwake?: (active: boolean) => void;
 }
 
 /** The main-process services, wired once, carried by either host. */
@@ -64,6 +66,7 @@ export async function createStation(deps: StationDeps): Promise<Station> {
       events,
       isOnline: deps.isOnline ?? (() => true),
       stationId: deps.config.stationId,
+      onInterviewActive: deps.keepAwake,
       onSidebandTranscript: (entry) => void transcripts.record(entry).catch((error: unknown) => deps.log.error('sideband transcript not journaled', { error })),
       log: deps.log,
     });
@@ -88,6 +91,7 @@ export async function createStation(deps: StationDeps): Promise<Station> {
     'realtime:sdp-offer': (input) => (supabase ? supabase.interviews.sdpOffer(input) : signInNotConfigured()),
     'transcript:append': (input) => transcripts.append(input),
     'transcript:list': (input) => transcripts.list(input),
+    'transcript:export': (input) => transcripts.export(input),
     'sync:status': async () => supabase?.syncing.sync.status() ?? { state: 'idle', pending: 0, lastSuccessAt: null, lastError: null },
     'network:state': async () =>
       supabase?.syncing.network.state() ?? { online: deps.isOnline?.() ?? true, supabaseReachable: false, checkedAt: new Date().toISOString() },

@@ -2,6 +2,7 @@ import type { AppInfo, PublicConfig } from '@interview-station/contracts';
 import { ConfigErrorScreen } from './ConfigErrorScreen';
 import { SignIn } from './SignIn';
 import { station } from './station';
+import { SyncIndicator } from './SyncIndicator';
 import { useAuth } from './useAuth';
 import { useStationCall, type CallState } from './useStationCall';
 
@@ -47,7 +48,12 @@ export function App() {
         <ConfigErrorScreen error={configError} />
       ) : (
         <>
-          {config.status === 'ready' && config.value.signInAvailable && <SignIn auth={auth} />}
+          {config.status === 'ready' && config.value.signInAvailable && (
+            <>
+              <SignIn auth={auth} />
+              <SyncIndicator />
+            </>
+          )}
           <ConfigSummary config={config} />
         </>
       )}

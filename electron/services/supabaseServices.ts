@@ -20,6 +20,7 @@ export interface SupabaseServicesDeps {
   readonly stationId: string | undefined;
   /** Where sideband transcripts from the token service go (the journal). */
   readonly onSidebandTranscript: (entry: TranscriptEntry) => void;
+  readonly onInterviewActive?: (active: boolean) => void;
   readonly log: Logger;
 }
 
@@ -63,6 +64,7 @@ export async function startSupabaseServices(deps: SupabaseServicesDeps): Promise
     stationId: deps.stationId,
     getAccessToken: () => auth.accessToken(),
     onSidebandTranscript: deps.onSidebandTranscript,
+    onActiveChange: deps.onInterviewActive,
     log: deps.log.child('interview'),
   });
   await auth.start();

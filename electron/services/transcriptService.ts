@@ -1,4 +1,5 @@
 import type { IpcOutput, IpcParsedInput, TranscriptEntry } from '@interview-station/contracts';
+import { transcriptAsJson, transcriptAsText } from './journal/exportTranscript';
 import type { JournalStore } from './journal/journalStore';
 
 /**
@@ -27,6 +28,13 @@ export class TranscriptService {
     const result = await journal.append(entry);
     if (!result.duplicate) this.onDurable(entry);
     return result;
+  }
+
+  async export(input: IpcParsedInput<'transcript:export'>): Promise<IpcOutput<'transcript:export'>> {
+    const entries = (await this.journals.session(input.sessionId)).list();
+    return input.format === 'json'
+      ? { filename: `interview-${input.sessionId}.json`, mimeType: 'application/json', content: transcriptAsJson(input.sessionId, entries) }
+      : { filename: `interview-${input.sessionId}.txt`, mimeType: 'text/plain', content: transcriptAsText(entries) };
   }
 
   async list(input: IpcParsedInput<'transcript:list'>): Promise<IpcOutput<'transcript:list'>> {

@@ -86,6 +86,7 @@ describe('proctor sign-in through the web host', () => {
     await expect
       .poll(async () => page.evaluate(() => window.station.sync.status()), { timeout: 5_000 })
       .toMatchObject({ ok: true, value: { state: 'idle', pending: 0 } });
+    await expect.poll(() => page.getByTestId('sync-status').textContent(), { timeout: 5_000 }).toBe('All transcripts are synced.');
   });
 
   it('signs out', async () => {

@@ -73,6 +73,11 @@ describe('station UI through the web host', () => {
     await page.reload();
     const listed = await page.evaluate((id) => window.station.transcript.list({ sessionId: id }), sessionId);
     expect(listed).toMatchObject({ ok: true, value: { entries: [{ ...entry, source: 'client' }], unsynced: 1 } });
+    const exported = await page.evaluate((id) => window.station.transcript.export({ sessionId: id, format: 'text' }), sessionId);
+    expect(exported).toEqual({
+      ok: true,
+      value: { filename: `interview-${sessionId}.txt`, mimeType: 'text/plain', content: '[10:00:00] Candidate: I led the migration.\n' },
+    });
   });
 
   it('loads without console errors or CSP violations', () => {

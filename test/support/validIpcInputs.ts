@@ -17,6 +17,7 @@ export const VALID_IPC_INPUTS: Record<IpcChannel, unknown> = {
   'realtime:sdp-offer': { sessionId: SESSION, sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' },
   'transcript:append': { sessionId: SESSION, itemId: 'item_1', contentIndex: 0, speaker: 'ai', content: 'Welcome.', speechStartedAt: NOW },
   'transcript:list': { sessionId: SESSION },
+  'transcript:export': { sessionId: SESSION, format: 'text' },
   'sync:status': {},
   'network:state': {},
   'proctor:unlock': { pin: '123456', action: 'exit-kiosk' },

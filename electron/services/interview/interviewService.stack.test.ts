@@ -35,13 +35,14 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-function interviews(options: { stationId?: string; sideband?: TranscriptEntry[]; signedIn?: boolean } = {}): InterviewService {
+function interviews(options: { stationId?: string; sideband?: TranscriptEntry[]; signedIn?: boolean; active?: boolean[] } = {}): InterviewService {
   return new InterviewService({
     supabaseUrl: String(stack.info['supabaseUrl']),
     anonKey: String(stack.info['anonKey']),
     stationId: 'stationId' in options ? options.stationId : SEED.acme.stationId,
     getAccessToken: options.signedIn === false ? async () => null : () => auth.accessToken(),
     onSidebandTranscript: (entry) => options.sideband?.push(entry),
+    onActiveChange: (active) => options.active?.push(active),
     log: silentLogger,
   });
 }
@@ -60,7 +61,8 @@ describe('InterviewService on the local stack', () => {
 
   it('exchanges SDP through the token service in hybrid mode, receives sideband transcripts, and ends', async () => {
     const sideband: TranscriptEntry[] = [];
-    const service = interviews({ sideband });
+    const active: boolean[] = [];
+    const service = interviews({ sideband, active });
     const { sessionId } = await service.start({ templateId: SEED.acme.templateId, candidateRef: 'stack-hybrid' });
     const peer = new OfferingPeer();
     peers.push(peer);
@@ -74,6 +76,7 @@ describe('InterviewService on the local stack', () => {
     const ended = await service.end({ sessionId, reason: 'completed' });
     expect(ended.sessionId).toBe(sessionId);
     expect(['ended', 'abandoned']).toContain(ended.status);
+    expect(active).toEqual([true, false]);
     await expect(service.realtimeToken({ sessionId })).rejects.toMatchObject({ error: { code: 'SESSION_NOT_FOUND' } });
   });
 

@@ -22,6 +22,8 @@ export interface InterviewServiceDeps {
   readonly getAccessToken: () => Promise<string | null>;
   /** Sideband transcripts from the token service, to be journaled like the renderer's. */
   readonly onSidebandTranscript: (entry: TranscriptEntry) => void;
+  /** Told whenever an interview starts or ends, e.g. to keep the display awake meanwhile. */
+  readonly onActiveChange?: (active: boolean) => void;
   readonly log: Logger;
 }
 
@@ -54,6 +56,7 @@ export class InterviewService {
       'UPSTREAM_UNAVAILABLE',
     );
     this.sessions.set(start.sessionId, { start });
+    this.deps.onActiveChange?.(true);
     this.deps.log.info('interview started', { sessionId: start.sessionId, architecture: start.webrtcConfig.architecture });
     const { architecture, model, voice, maxDurationSeconds } = start.webrtcConfig;
     return { sessionId: start.sessionId, architecture, model, voice, maxDurationSeconds, startedAt: start.metadata.createdAt };
@@ -103,6 +106,7 @@ export class InterviewService {
     if (live) {
       live.proxy?.close();
       this.sessions.delete(input.sessionId);
+      this.deps.onActiveChange?.(this.sessions.size > 0);
       // Hanging up at the token service is best effort: the database already records the end.
       await postJson(
         `${live.start.webrtcConfig.tokenServiceUrl.replace(/\/$/, '')}/api/realtime/sessions/${input.sessionId}/end`,
@@ -118,6 +122,7 @@ export class InterviewService {
   dispose(): void {
     for (const live of this.sessions.values()) live.proxy?.close();
     this.sessions.clear();
+    this.deps.onActiveChange?.(false);
   }
 
   private session(sessionId: string): LiveSession {
