@@ -3,7 +3,7 @@
  * The web host (webhost/main.ts) wires the same services for development and tests.
  */
 import path from 'node:path';
-import { app } from 'electron';
+import { app, dialog } from 'electron';
 import { appOriginPolicy, originOf } from './ipc/senderPolicy';
 import { IpcRouter } from './ipc/router';
 import { createLogger } from './log';
@@ -37,7 +37,14 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   app.on('window-all-closed', () => app.quit());
-  void app.whenReady().then(start);
+  void app.whenReady().then(() =>
+    start().catch((error: unknown) => {
+      // A station that cannot start must say so, not sit behind an invisible window.
+      log.error('the station failed to start', { error });
+      dialog.showErrorBox('Interview Station cannot start', error instanceof Error ? error.message : String(error));
+      app.exit(1);
+    }),
+  );
 }
 
 async function start(): Promise<void> {

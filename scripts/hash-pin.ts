@@ -1,6 +1,6 @@
 // `npm run hash-pin`: reads a proctor PIN on standard input and prints the scrypt hash to put in
 // the policy file as "proctorPinHash". The PIN never appears in the shell history or the file.
-//   printf '%s' 482913 | npm run -s hash-pin
+//   read -rs PIN && printf '%s' "$PIN" | npm run -s hash-pin
 import { hashPin } from '../electron/services/proctor/pin';
 
 async function main(): Promise<void> {

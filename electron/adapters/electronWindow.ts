@@ -31,10 +31,11 @@ export function serveRenderer(rendererDir: string): void {
 /** Microphone for the app's own origin only; every other permission denied. */
 export function lockDownPermissions(appOrigin: string): void {
   session.defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) => {
-    callback(isPermissionGranted(permission, details.requestingUrl, appOrigin));
+    const mediaTypes = 'mediaTypes' in details ? (details.mediaTypes ?? []) : undefined;
+    callback(isPermissionGranted(permission, details.requestingUrl, appOrigin, mediaTypes));
   });
-  session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin) =>
-    isPermissionGranted(permission, requestingOrigin, appOrigin),
+  session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
+    isPermissionGranted(permission, requestingOrigin, appOrigin, 'mediaType' in details && details.mediaType ? [details.mediaType] : undefined),
   );
 }
 

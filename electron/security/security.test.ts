@@ -7,8 +7,11 @@ import { isPermissionGranted } from './permissions';
 import { readStaticAsset } from './staticAssets';
 
 describe('permission handler', () => {
-  it('grants the microphone to the app origin only', () => {
-    expect(isPermissionGranted('media', 'app://station/index.html', 'app://station')).toBe(true);
+  it('grants the microphone to the app origin only, never the camera', () => {
+    expect(isPermissionGranted('media', 'app://station/index.html', 'app://station', ['audio'])).toBe(true);
+    expect(isPermissionGranted('media', 'app://station/index.html', 'app://station', ['audio', 'video'])).toBe(false);
+    expect(isPermissionGranted('media', 'app://station/index.html', 'app://station', ['video'])).toBe(false);
+    expect(isPermissionGranted('media', 'app://station/index.html', 'app://station', [])).toBe(false);
     expect(isPermissionGranted('media', 'https://evil.example/', 'app://station')).toBe(false);
     expect(isPermissionGranted('media', undefined, 'app://station')).toBe(false);
   });

@@ -37,6 +37,7 @@ export interface SupabaseServices {
  * on sign-in; the auth state says "offline" while the network monitor cannot reach Supabase.
  */
 export async function startSupabaseServices(deps: SupabaseServicesDeps): Promise<SupabaseServices> {
+  let signedInAs: string | null = null;
   // auth and syncing refer to each other; neither calls the other before both exist.
   const auth: AuthService = new AuthService({
     supabaseUrl: deps.supabaseUrl,
@@ -45,7 +46,10 @@ export async function startSupabaseServices(deps: SupabaseServicesDeps): Promise
     isOffline: () => !isReachable(syncing.network.state()),
     onChange: (state) => {
       deps.events.emit('auth:state-changed', state);
-      if (state.status === 'signed-in') syncing.sync.credentialsChanged();
+      // Only a new sign-in brings new credentials; re-announcing the state (network changes) does not.
+      const userId = state.status === 'signed-in' ? state.user.id : null;
+      if (userId !== null && userId !== signedInAs) syncing.sync.credentialsChanged();
+      signedInAs = userId;
     },
     log: deps.log.child('auth'),
   });

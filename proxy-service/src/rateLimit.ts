@@ -62,7 +62,10 @@ export class RateLimits {
 
   /** Throws RateLimitedFailure when either bucket is empty. */
   check(tenantId: string, sessionId: string): void {
-    const wait = Math.max(this.sessions.take(sessionId), this.tenants.take(tenantId));
-    if (wait > 0) throw new RateLimitedFailure(wait);
+    // A session over its own limit must not spend its tenant's tokens (it would starve the others).
+    const sessionWait = this.sessions.take(sessionId);
+    if (sessionWait > 0) throw new RateLimitedFailure(sessionWait);
+    const tenantWait = this.tenants.take(tenantId);
+    if (tenantWait > 0) throw new RateLimitedFailure(tenantWait);
   }
 }

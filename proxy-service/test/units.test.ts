@@ -40,6 +40,14 @@ describe('rate limits', () => {
     limits.check('tenant', 's3');
     expect(() => limits.check('tenant', 's4')).toThrow(/too many requests/);
   });
+
+  it('a session over its own limit does not use up its tenant', () => {
+    const limits = new RateLimits({ tenantPerMinute: 5, sessionPerMinute: 2 }, () => 0);
+    limits.check('tenant', 'greedy');
+    limits.check('tenant', 'greedy');
+    for (let i = 0; i < 10; i++) expect(() => limits.check('tenant', 'greedy')).toThrow(/too many requests/);
+    for (const session of ['a', 'b', 'c']) limits.check('tenant', session);
+  });
 });
 
 describe('upstream failures', () => {

@@ -22,6 +22,14 @@ export interface AuthServiceDeps {
 
 type StationUser = StationContextResponse['user'];
 
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Who is signed in is cached beside the session, so an offline start still knows the role. */
 const USER_SECRET = 'station-user';
 
@@ -45,6 +53,11 @@ export class AuthService {
       // Node 20 has no global WebSocket; the realtime client is never used, but it is constructed.
       realtime: { transport: WebSocket as never },
     });
+    // A refresh that fails for good (revoked, expired) ends the session inside supabase-js; the
+    // station must stop saying "signed in" then, and forget who it was.
+    this.client.auth.onAuthStateChange((event) => {
+      if (event === 'SIGNED_OUT' && this.user) void this.forget().then(() => this.publish());
+    });
   }
 
   /** Restores a session left by an earlier run, online or not. */
@@ -52,8 +65,9 @@ export class AuthService {
     const cachedUser = await this.deps.secrets.get(USER_SECRET);
     const stored = await this.deps.secrets.get(SESSION_STORAGE_KEY);
     if (stored && cachedUser) {
-      const parsed = StationContextResponseSchema.shape.user.safeParse(JSON.parse(cachedUser));
+      const parsed = StationContextResponseSchema.shape.user.safeParse(parseJson(cachedUser));
       if (parsed.success) this.user = parsed.data;
+      else this.deps.log.warn('cached user unreadable; sign in again');
     }
     return this.publish();
   }
@@ -81,10 +95,14 @@ export class AuthService {
   async signOut(): Promise<AuthState> {
     // Local scope: the station forgets the session even when the server cannot be told.
     await this.client.auth.signOut({ scope: 'local' }).catch(() => undefined);
+    await this.forget();
+    return this.publish();
+  }
+
+  private async forget(): Promise<void> {
+    this.user = null;
     await this.deps.secrets.delete(SESSION_STORAGE_KEY);
     await this.deps.secrets.delete(USER_SECRET);
-    this.user = null;
-    return this.publish();
   }
 
   state(): AuthState {

@@ -27,8 +27,21 @@ describe('managed configuration', () => {
   });
 
   it('lets the user override defaults and the policy override the user', async () => {
-    const result = await load({ kiosk: true, maxInterviewMinutes: 30 }, { kiosk: false, connectionMode: 'direct', logLevel: 'debug' });
-    expect(result).toMatchObject({ ok: true, value: { kiosk: true, maxInterviewMinutes: 30, connectionMode: 'direct', logLevel: 'debug' } });
+    const result = await load({ kiosk: true, logLevel: 'warn' }, { logLevel: 'debug', allowedMicrophones: ['Jabra'] });
+    expect(result).toMatchObject({ ok: true, value: { kiosk: true, logLevel: 'warn', allowedMicrophones: ['Jabra'], maxInterviewMinutes: 60 } });
+    expect(await load({}, { logLevel: 'debug' })).toMatchObject({ ok: true, value: { logLevel: 'debug' } });
+  });
+
+  it.each(['supabaseUrl', 'stationId', 'kiosk', 'proctorPinHash', 'tokenServiceUrl'])('leaves %s to the machine policy, never a user file', async (key) => {
+    const values: Record<string, unknown> = {
+      supabaseUrl: 'https://attacker.example',
+      stationId: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+      kiosk: false,
+      proctorPinHash: 'scrypt$1024$8$1$c2FsdA==$aGFzaA==',
+      tokenServiceUrl: 'https://attacker.example',
+    };
+    const result = await load({}, { [key]: values[key] });
+    expect(result).toMatchObject({ ok: false, error: { code: 'CONFIGURATION_INVALID', field: key, message: expect.stringContaining('only the machine policy') } });
   });
 
   it('applies development overrides from the environment over everything, only when given', async () => {
@@ -57,8 +70,8 @@ describe('managed configuration', () => {
   });
 
   it('names the user file when that is the bad one', async () => {
-    const result = await load({}, { connectionMode: 'p2p' });
-    expect(result).toMatchObject({ ok: false, error: { field: 'connectionMode', message: expect.stringContaining(userFile) } });
+    const result = await load({}, { logLevel: 'chatty' });
+    expect(result).toMatchObject({ ok: false, error: { field: 'logLevel', message: expect.stringContaining(userFile) } });
   });
 
   it('refuses a bad development override by name', async () => {

@@ -11,6 +11,12 @@ import {
 
 type ConfigLayer = Record<string, unknown>;
 
+/**
+ * What a per-user settings file may set. Everything else (where sign-ins go, the station's
+ * identity, kiosk and PIN) only IT's machine policy decides: any local user can edit settings.json.
+ */
+const USER_SETTABLE = new Set(['logLevel', 'allowedMicrophones']);
+
 /** Environment variables that may override the configuration in development builds. */
 const ENV_OVERRIDES: Record<string, { key: keyof StationConfig; parse: (value: string) => unknown }> = {
   STATION_SUPABASE_URL: { key: 'supabaseUrl', parse: String },
@@ -80,6 +86,8 @@ function envLayer(env: NodeJS.ProcessEnv): ConfigLayer {
 export async function loadStationConfig(sources: ConfigSources): Promise<Result<StationConfig>> {
   const user = await readLayer(sources.userFile);
   if (!user.ok) return user;
+  const reserved = Object.keys(user.value).find((key) => !USER_SETTABLE.has(key));
+  if (reserved) return { ok: false, error: configError(sources.userFile, `${reserved}: only the machine policy may set this`, reserved) };
   const policy = await readLayer(sources.policyFile);
   if (!policy.ok) return policy;
   const env = sources.env ? checkLayer('environment', envLayer(sources.env)) : { ok: true as const, value: {} };

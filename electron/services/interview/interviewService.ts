@@ -96,18 +96,12 @@ export class InterviewService {
 
   async end(input: IpcParsedInput<'interview:end'>): Promise<IpcOutput<'interview:end'>> {
     const live = this.sessions.get(input.sessionId);
-    const ended = await postJson(
-      this.functionUrl('interview-end'),
-      { sessionId: input.sessionId, reason: input.reason },
-      this.userHeaders(await this.userToken()),
-      InterviewEndResponseSchema,
-      'UPSTREAM_UNAVAILABLE',
-    );
     if (live) {
+      // Hang up first, with the session JWT main holds: the call must stop even when Supabase
+      // cannot be reached or the user's sign-in has lapsed.
       live.proxy?.close();
       this.sessions.delete(input.sessionId);
       this.deps.onActiveChange?.(this.sessions.size > 0);
-      // Hanging up at the token service is best effort: the database already records the end.
       await postJson(
         `${live.start.webrtcConfig.tokenServiceUrl.replace(/\/$/, '')}/api/realtime/sessions/${input.sessionId}/end`,
         {},
@@ -116,7 +110,13 @@ export class InterviewService {
         'UPSTREAM_UNAVAILABLE',
       ).catch((error: unknown) => this.deps.log.warn('token service did not confirm the end', { sessionId: input.sessionId, error }));
     }
-    return ended;
+    return postJson(
+      this.functionUrl('interview-end'),
+      { sessionId: input.sessionId, reason: input.reason },
+      this.userHeaders(await this.userToken()),
+      InterviewEndResponseSchema,
+      'UPSTREAM_UNAVAILABLE',
+    );
   }
 
   dispose(): void {

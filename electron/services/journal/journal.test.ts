@@ -40,6 +40,8 @@ describe('transcript journal', () => {
 
     const again = await reopened().session(SESSION);
     expect(again.list()).toEqual(Array.from({ length: 50 }, (_, n) => crashTestEntry(SESSION, n)));
+    // Transcripts are personal data: no other user of the machine may read them.
+    expect((await stat(path.join(dir, `${SESSION}.journal`))).mode & 0o077).toBe(0);
   });
 
   it('writes a replayed key once, even while the first write is in flight', async () => {
@@ -83,6 +85,20 @@ describe('transcript journal', () => {
     bad.writeUInt8(bad.readUInt8(bad.length - 3) ^ 0xff, bad.length - 3);
     await appendFile(file, bad);
     expect((await reopened().session(SESSION)).list().map((e) => e.itemId)).toEqual(['item_0']);
+  });
+
+  it('reopens a journal whose write failed, so later entries are kept again', async () => {
+    const store = storeAt();
+    const journal = await store.session(SESSION);
+    await journal.append(crashTestEntry(SESSION, 0));
+    // Stand-in for a failing disk: the file handle goes away under the journal.
+    await (journal as unknown as { file: { close(): Promise<void> } }).file.close();
+    await expect(journal.append(crashTestEntry(SESSION, 1))).rejects.toBeDefined();
+    expect(journal.failed).toBe(true);
+    const reopenedJournal = await store.session(SESSION);
+    expect(reopenedJournal).not.toBe(journal);
+    await reopenedJournal.append(crashTestEntry(SESSION, 2));
+    expect(reopenedJournal.list().map((e) => e.itemId)).toEqual(['item_0', 'item_2']);
   });
 
   it('orders entries by speech start, not arrival', async () => {

@@ -15,14 +15,27 @@ export class JournalStore {
 
   constructor(private readonly dir: string) {}
 
-  /** The session's journal, opened once and shared. */
-  session(sessionId: string): Promise<TranscriptJournal> {
+  /**
+   * The session's journal, opened once and shared. One whose write failed (a full disk, say) is
+   * closed and opened again, which drops any torn record, so later appends can succeed.
+   */
+  async session(sessionId: string): Promise<TranscriptJournal> {
     const id = UuidSchema.safeParse(sessionId);
-    if (!id.success) return Promise.reject(StationFailure.of('VALIDATION_FAILED', 'sessionId must be a UUID', 'sessionId'));
+    if (!id.success) throw StationFailure.of('VALIDATION_FAILED', 'sessionId must be a UUID', 'sessionId');
     const key = id.data.toLowerCase();
+    const existing = this.open.get(key);
+    if (existing) {
+      const current = await existing.catch(() => undefined);
+      if (!current?.failed) return existing;
+      if (this.open.get(key) === existing) {
+        this.open.delete(key);
+        await current.close().catch(() => undefined);
+      }
+    }
+    // Created and registered without an await in between, so concurrent callers share one handle.
     let journal = this.open.get(key);
     if (!journal) {
-      journal = mkdir(this.dir, { recursive: true }).then(() => TranscriptJournal.open(this.fileOf(key), key));
+      journal = mkdir(this.dir, { recursive: true, mode: 0o700 }).then(() => TranscriptJournal.open(this.fileOf(key), key));
       journal.catch(() => this.open.delete(key));
       this.open.set(key, journal);
     }

@@ -47,7 +47,8 @@ export class TranscriptJournal {
 
   /** Opens (or creates) the journal at `filePath`, truncating any torn tail. */
   static async open(filePath: string, sessionId: string): Promise<TranscriptJournal> {
-    const file = await open(filePath, 'a+');
+    // Transcripts are personal data: readable by this user only.
+    const file = await open(filePath, 'a+', 0o600);
     try {
       const data = await file.readFile();
       const { payloads, validBytes } = decodeFrames(data);
@@ -93,6 +94,11 @@ export class TranscriptJournal {
     for (const key of fresh) this.synced.add(key);
   }
 
+  /** A write failed: nothing more may be appended to this handle (the store reopens it). */
+  get failed(): boolean {
+    return this.failure !== null;
+  }
+
   /** Every durable entry, ordered by when the speech started. */
   list(): TranscriptEntry[] {
     return [...this.entries.values()].sort(compareBySpeechStart);
@@ -119,7 +125,7 @@ export class TranscriptJournal {
 
   private write(record: JournalRecord): Promise<void> {
     if (this.failure !== null) {
-      return Promise.reject(StationFailure.of('TRANSCRIPT_PROCESSING_FAILED', 'the transcript journal failed to write; reopen it'));
+      return Promise.reject(StationFailure.of('TRANSCRIPT_PROCESSING_FAILED', 'the transcript journal failed to write; try again'));
     }
     const frame = encodeFrame(Buffer.from(JSON.stringify(record), 'utf8'));
     return new Promise<void>((resolve, reject) => {

@@ -58,3 +58,15 @@ describe('proctor PIN', () => {
     expect(kiosk.quit).not.toHaveBeenCalled();
   });
 });
+
+describe('proctor PIN under parallel guessing', () => {
+  it('never checks more than the allowed number of wrong PINs, however many arrive at once', async () => {
+    const { proctor, kiosk } = await service(() => 0);
+    const guesses = Array.from({ length: 200 }, (_, n) => String(n).padStart(6, '0'));
+    const results = await Promise.allSettled(guesses.map((pin) => proctor.unlock({ pin, action: 'quit' })));
+    const codes = results.map((r) => (r.status === 'rejected' ? (r.reason as { error: { code: string } }).error.code : 'OK'));
+    expect(codes.filter((c) => c === 'PROCTOR_PIN_INVALID')).toHaveLength(MAX_ATTEMPTS - 1);
+    expect(codes.filter((c) => c === 'RATE_LIMITED')).toHaveLength(200 - (MAX_ATTEMPTS - 1));
+    expect(kiosk.quit).not.toHaveBeenCalled();
+  });
+});

@@ -28,10 +28,18 @@ export class ProctorService {
   private failures = 0;
   private lockouts = 0;
   private lockedUntil = 0;
+  /** Attempts run one at a time, so parallel guesses cannot all pass the lockout check first. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly deps: ProctorServiceDeps) {}
 
-  async unlock(input: IpcParsedInput<'proctor:unlock'>): Promise<IpcOutput<'proctor:unlock'>> {
+  unlock(input: IpcParsedInput<'proctor:unlock'>): Promise<IpcOutput<'proctor:unlock'>> {
+    const attempt = this.queue.then(() => this.attempt(input));
+    this.queue = attempt.catch(() => undefined);
+    return attempt;
+  }
+
+  private async attempt(input: IpcParsedInput<'proctor:unlock'>): Promise<IpcOutput<'proctor:unlock'>> {
     const now = (this.deps.now ?? Date.now)();
     if (now < this.lockedUntil) {
       const seconds = Math.ceil((this.lockedUntil - now) / 1000);

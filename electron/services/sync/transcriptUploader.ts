@@ -63,15 +63,18 @@ export async function uploadBatch(
     const message = name === 'TimeoutError' ? 'the transcript upload timed out' : 'the transcript upload did not get an answer';
     return { kind: 'retry', error: stationError('NETWORK_OFFLINE', message), status: null };
   }
-  return classify(response.status, text, response.headers.get('retry-after'));
+  return classify(response.status, text, response.headers.get('retry-after'), entries.length);
 }
 
-function classify(status: number, text: string, retryAfter: string | null): UploadOutcome {
+function classify(status: number, text: string, retryAfter: string | null, sent: number): UploadOutcome {
   const json = parseJson(text);
   if (status >= 200 && status < 300) {
     const body = TranscriptBatchResponseSchema.safeParse(json);
     // A 200 that is not our answer (a captive portal, a misrouted proxy) proves nothing was stored.
-    if (!body.success) return { kind: 'retry', error: stationError('UPSTREAM_UNAVAILABLE', 'the transcript upload got an unexpected answer'), status };
+    // So does one that does not account for every entry sent.
+    if (!body.success || body.data.accepted + body.data.duplicates !== sent) {
+      return { kind: 'retry', error: stationError('UPSTREAM_UNAVAILABLE', 'the transcript upload got an unexpected answer'), status };
+    }
     return { kind: 'stored', ...body.data };
   }
   const parsed = StationErrorSchema.safeParse(json);
