@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConnectionModeSchema, EmptySchema, IceServerSchema, IsoDateTimeSchema, LIMITS, ProviderIdSchema, UuidSchema } from './common';
 import { PublicConfigSchema } from './config';
-import { EndReasonSchema, InterviewEndResponseSchema, TenantRoleSchema, VoiceSchema } from './edge';
+import { EndReasonSchema, InterviewEndResponseSchema, SessionStatusSchema, TenantRoleSchema, VoiceSchema } from './edge';
 import { StationErrorSchema } from './errors';
 import { SdpSchema } from './sdpProxy';
 import { TranscriptEntryInputSchema, TranscriptEntrySchema } from './transcript';
@@ -91,6 +91,8 @@ export const ipcChannels = {
       })
       .strict(),
   ),
+  /** The renderer's data channel is open: the interview is live (recorded for the session's history). */
+  'interview:live': channel(SessionRefSchema, z.object({ sessionId: UuidSchema, status: SessionStatusSchema }).strict()),
   'interview:end': channel(
     z.object({ sessionId: UuidSchema, reason: EndReasonSchema }).strict(),
     InterviewEndResponseSchema,

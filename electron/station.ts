@@ -86,6 +86,7 @@ export async function createStation(deps: StationDeps): Promise<Station> {
     'auth:sign-out': (): Promise<AuthState> => (auth ? auth.signOut() : signInNotConfigured()),
     'auth:state': async () => auth?.state() ?? { status: 'signed-out', storage: deps.secrets.kind },
     'interview:start': (input) => (supabase ? supabase.interviews.start(input) : signInNotConfigured()),
+    'interview:live': (input) => (supabase ? supabase.interviews.live(input) : signInNotConfigured()),
     'interview:end': (input) => (supabase ? supabase.interviews.end(input) : signInNotConfigured()),
     'realtime:token': (input) => (supabase ? supabase.interviews.realtimeToken(input) : signInNotConfigured()),
     'realtime:sdp-offer': (input) => (supabase ? supabase.interviews.sdpOffer(input) : signInNotConfigured()),

@@ -12,7 +12,7 @@ const deno = path.resolve(FUNCTIONS_DIR, '../../node_modules/.bin/deno');
 describe('edge functions under Deno', () => {
   it('type-check with deno check', async () => {
     const files = functionNames().map((name) => path.join(FUNCTIONS_DIR, name, 'index.ts'));
-    expect(files.length).toBe(4);
+    expect(files.length).toBe(5);
     const { stderr } = await run(deno, ['check', '--quiet', `--config=${path.join(FUNCTIONS_DIR, 'deno.json')}`, ...files], {
       env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
     });

@@ -12,6 +12,7 @@ export const VALID_IPC_INPUTS: Record<IpcChannel, unknown> = {
   'auth:sign-out': {},
   'auth:state': {},
   'interview:start': { templateId: TEMPLATE, candidateRef: 'CAND-0042' },
+  'interview:live': { sessionId: SESSION },
   'interview:end': { sessionId: SESSION, reason: 'completed' },
   'realtime:token': { sessionId: SESSION },
   'realtime:sdp-offer': { sessionId: SESSION, sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' },

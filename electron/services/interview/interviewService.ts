@@ -1,6 +1,7 @@
 import {
   InterviewEndResponseSchema,
   InterviewStartResponseSchema,
+  InterviewStatusResponseSchema,
   RealtimeSessionEndResponseSchema,
   RealtimeSessionResponseSchema,
   StationContextResponseSchema,
@@ -65,6 +66,7 @@ export class InterviewService {
   /** Direct mode: the ephemeral key, the only credential the renderer ever holds. */
   async realtimeToken(input: IpcParsedInput<'realtime:token'>): Promise<IpcOutput<'realtime:token'>> {
     const { start } = this.session(input.sessionId);
+    void this.reportConnecting(input.sessionId);
     const minted = await postJson(
       `${start.webrtcConfig.tokenServiceUrl.replace(/\/$/, '')}/api/realtime/sessions`,
       { sessionId: input.sessionId },
@@ -78,6 +80,7 @@ export class InterviewService {
   /** Hybrid mode: the offer goes through the token service, which keeps a sideband on the call. */
   async sdpOffer(input: IpcParsedInput<'realtime:sdp-offer'>): Promise<IpcOutput<'realtime:sdp-offer'>> {
     const live = this.session(input.sessionId);
+    void this.reportConnecting(input.sessionId);
     const url = live.start.webrtcConfig.websocketUrl;
     if (!url) throw StationFailure.of('CONFIGURATION_INVALID', 'interview-start gave no SDP proxy URL for hybrid mode.');
     live.proxy?.close();
@@ -92,6 +95,12 @@ export class InterviewService {
       this.deps.log.child('sdp-proxy'),
     );
     return live.proxy.offer(input.sdp);
+  }
+
+  /** The renderer's data channel opened: the session's history records the interview as live. */
+  async live(input: IpcParsedInput<'interview:live'>): Promise<IpcOutput<'interview:live'>> {
+    this.session(input.sessionId);
+    return this.reportStatus(input.sessionId, 'live');
   }
 
   async end(input: IpcParsedInput<'interview:end'>): Promise<IpcOutput<'interview:end'>> {
@@ -123,6 +132,23 @@ export class InterviewService {
     for (const live of this.sessions.values()) live.proxy?.close();
     this.sessions.clear();
     this.deps.onActiveChange?.(false);
+  }
+
+  private async reportStatus(sessionId: string, status: 'connecting' | 'live'): Promise<IpcOutput<'interview:live'>> {
+    return postJson(
+      this.functionUrl('interview-status'),
+      { sessionId, status },
+      this.userHeaders(await this.userToken()),
+      InterviewStatusResponseSchema,
+      'UPSTREAM_UNAVAILABLE',
+    );
+  }
+
+  /** Best effort: a connection attempt must not wait on, or fail because of, the bookkeeping. */
+  private async reportConnecting(sessionId: string): Promise<void> {
+    await this.reportStatus(sessionId, 'connecting').catch((error: unknown) =>
+      this.deps.log.warn('could not record the interview as connecting', { sessionId, error }),
+    );
   }
 
   private session(sessionId: string): LiveSession {

@@ -74,6 +74,13 @@ export type EndReason = z.infer<typeof EndReasonSchema>;
 export const SessionStatusSchema = z.enum(['created', 'connecting', 'live', 'ended', 'failed', 'abandoned']);
 export type SessionStatus = z.infer<typeof SessionStatusSchema>;
 
+/** `interview-status`: the station reports progress (call being set up, then live). Idempotent. */
+export const InterviewProgressSchema = z.enum(['connecting', 'live']);
+export const InterviewStatusRequestSchema = z.object({ sessionId: UuidSchema, status: InterviewProgressSchema }).strict();
+export type InterviewStatusRequest = z.infer<typeof InterviewStatusRequestSchema>;
+export const InterviewStatusResponseSchema = z.object({ sessionId: UuidSchema, status: SessionStatusSchema }).strict();
+export type InterviewStatusResponse = z.infer<typeof InterviewStatusResponseSchema>;
+
 export const InterviewEndRequestSchema = z
   .object({ sessionId: UuidSchema, reason: EndReasonSchema, detail: z.string().max(1000).optional() })
   .strict();
