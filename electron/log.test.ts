@@ -12,9 +12,10 @@ describe('logger', () => {
       request: { authorization: 'Bearer sk-live-123', path: '/api' },
       content: 'I was fired for fraud',
       password: 'hunter2',
+      batches: [{ sessionId: 's-1', transcript: 'my salary was 90k' }],
     });
     const text = lines.join('\n');
-    for (const secret of ['eyJhbGciOi.secret', 'sk-live-123', 'I was fired for fraud', 'hunter2']) expect(text).not.toContain(secret);
+    for (const secret of ['eyJhbGciOi.secret', 'sk-live-123', 'I was fired for fraud', 'hunter2', 'my salary was 90k']) expect(text).not.toContain(secret);
     expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ level: 'info', scope: 'test', sessionId: 's-1', tenantId: 't-1', request: { path: '/api' } });
   });
 });

@@ -13,14 +13,16 @@ export interface Logger {
 
 const SECRET_FIELD = /token|secret|password|pin|key|authorization|cookie|jwt|content|transcript|sdp/i;
 
+function redactValue(value: unknown): unknown {
+  if (value instanceof Error) return { name: value.name, message: value.message };
+  if (Array.isArray(value)) return value.map(redactValue);
+  if (value !== null && typeof value === 'object') return redact(value as LogFields);
+  return value;
+}
+
 export function redact(fields: LogFields): LogFields {
   const out: LogFields = {};
-  for (const [name, value] of Object.entries(fields)) {
-    if (SECRET_FIELD.test(name)) out[name] = '[redacted]';
-    else if (value instanceof Error) out[name] = { name: value.name, message: value.message };
-    else if (value !== null && typeof value === 'object' && !Array.isArray(value)) out[name] = redact(value as LogFields);
-    else out[name] = value;
-  }
+  for (const [name, value] of Object.entries(fields)) out[name] = SECRET_FIELD.test(name) ? '[redacted]' : redactValue(value);
   return out;
 }
 

@@ -32,6 +32,8 @@ export class SdpProxyClient {
     private readonly log: Logger,
   ) {
     socket.on('message', (data) => this.receive(data.toString()));
+    // An error after the handshake (a reset, say) must never go unhandled in main; 'close' follows.
+    socket.on('error', (error) => this.log.warn('SDP proxy connection error', { sessionId, error }));
     socket.on('close', () => this.failAll(StationFailure.of('SDP_EXCHANGE_FAILED', 'The token service closed the connection.')));
   }
 
@@ -90,7 +92,10 @@ export class SdpProxyClient {
       return;
     }
     const message = parsed.data;
-    if (message.type === 'transcript') return this.events.onTranscript(message.data);
+    if (message.type === 'transcript') {
+      if (message.data.sessionId !== this.sessionId) return this.log.warn('token service sent a transcript of another session');
+      return this.events.onTranscript(message.data);
+    }
     if (message.type === 'session_ended') return this.events.onSessionEnded(message.data.reason);
     if (message.type === 'error') return this.failAll(new StationFailure(message.data));
     const waiter = this.waiting.get(message.type);
