@@ -121,3 +121,11 @@ export const StationContextResponseSchema = z
   })
   .strict();
 export type StationContextResponse = z.infer<typeof StationContextResponseSchema>;
+
+/** The edge functions the station and the token service call. */
+export type EdgeFunctionName = 'interview-start' | 'interview-status' | 'interview-transcript' | 'interview-end' | 'station-context';
+
+/** `<project>/functions/v1/<name>`, whether or not the project URL ends with a slash. */
+export function edgeFunctionUrl(supabaseUrl: string, name: EdgeFunctionName): string {
+  return new URL(`functions/v1/${name}`, supabaseUrl.endsWith('/') ? supabaseUrl : `${supabaseUrl}/`).toString();
+}

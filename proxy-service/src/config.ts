@@ -1,4 +1,4 @@
-import { IceServerSchema, VoiceSchema, parseContract } from '@interview-station/contracts';
+import { edgeFunctionUrl, IceServerSchema, VoiceSchema, parseContract } from '@interview-station/contracts';
 import { z } from 'zod';
 
 /** How sessions are kept apart (see src/isolation/). */
@@ -89,7 +89,7 @@ export function loadConfig(env: Record<string, string | undefined>): ServiceConf
 /** The transcript function's URL, or null when transcripts are not forwarded (no Supabase configured). */
 export function transcriptFunctionUrl(config: ServiceConfig): string | null {
   if (config.TRANSCRIPT_FUNCTION_URL) return config.TRANSCRIPT_FUNCTION_URL;
-  if (config.SUPABASE_URL) return new URL('functions/v1/interview-transcript', withSlash(config.SUPABASE_URL)).toString();
+  if (config.SUPABASE_URL) return edgeFunctionUrl(config.SUPABASE_URL, 'interview-transcript');
   return null;
 }
 

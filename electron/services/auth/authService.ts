@@ -1,12 +1,14 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
 import {
+  edgeFunctionUrl,
   StationContextResponseSchema,
   StationFailure,
   type AuthState,
   type StationContextResponse,
 } from '@interview-station/contracts';
 import type { Logger } from '../../log';
+import { postJson } from '../http/postJson';
 import type { SecretStore } from '../secrets/secretStore';
 import { secretStorageAdapter, SESSION_STORAGE_KEY } from './secretStorageAdapter';
 
@@ -129,14 +131,13 @@ export class AuthService {
   }
 
   private async fetchUser(accessToken: string): Promise<StationUser> {
-    const response = await fetch(`${this.deps.supabaseUrl}/functions/v1/station-context`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${accessToken}`, apikey: this.deps.anonKey, 'content-type': 'application/json' },
-      body: '{}',
-    }).catch(() => null);
-    if (!response) throw StationFailure.of('NETWORK_OFFLINE', 'Cannot reach the station service. Check the network and try again.');
-    if (response.status === 403) throw StationFailure.of('NOT_AUTHORIZED', 'This account is not a member of any tenant.');
-    if (!response.ok) throw StationFailure.of('UPSTREAM_UNAVAILABLE', `The station service answered ${response.status}.`);
-    return StationContextResponseSchema.parse(await response.json()).user;
+    const context = await postJson(
+      edgeFunctionUrl(this.deps.supabaseUrl, 'station-context'),
+      {},
+      { authorization: `Bearer ${accessToken}`, apikey: this.deps.anonKey },
+      StationContextResponseSchema,
+      'NETWORK_OFFLINE',
+    );
+    return context.user;
   }
 }

@@ -5,14 +5,16 @@ import {
   RealtimeSessionEndResponseSchema,
   RealtimeSessionResponseSchema,
   StationContextResponseSchema,
+  edgeFunctionUrl,
   StationFailure,
+  type EdgeFunctionName,
   type InterviewStartResponse,
   type IpcOutput,
   type IpcParsedInput,
   type TranscriptEntry,
 } from '@interview-station/contracts';
 import type { Logger } from '../../log';
-import { postJson } from './httpJson';
+import { postJson } from '../http/postJson';
 import { SdpProxyClient } from './sdpProxyClient';
 
 export interface InterviewServiceDeps {
@@ -167,8 +169,8 @@ export class InterviewService {
     return { authorization: `Bearer ${token}`, apikey: this.deps.anonKey };
   }
 
-  private functionUrl(name: string): string {
-    return `${this.deps.supabaseUrl.replace(/\/$/, '')}/functions/v1/${name}`;
+  private functionUrl(name: EdgeFunctionName): string {
+    return edgeFunctionUrl(this.deps.supabaseUrl, name);
   }
 
   /** A template bound to a company says which; otherwise the tenant must have exactly one company. */

@@ -1,4 +1,5 @@
 import {
+  edgeFunctionUrl,
   stationError,
   StationErrorSchema,
   TranscriptBatchResponseSchema,
@@ -44,8 +45,7 @@ export async function uploadBatch(
   entries: readonly TranscriptEntry[],
   accessToken: string,
 ): Promise<UploadOutcome> {
-  const base = options.supabaseUrl.endsWith('/') ? options.supabaseUrl : `${options.supabaseUrl}/`;
-  const url = new URL('functions/v1/interview-transcript', base).toString();
+  const url = edgeFunctionUrl(options.supabaseUrl, 'interview-transcript');
   let response: Response;
   let text: string;
   try {
