@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { IPC_CHANNELS, StationFailure, type AuthState, type StationConfig, type StationError } from '@interview-station/contracts';
+import { IPC_CHANNELS, StationFailure, type IpcParsedInput, type StationConfig, type StationError } from '@interview-station/contracts';
 import { StationEvents } from './events';
 import type { StationHandlers } from './ipc/router';
 import type { Logger } from './log';
@@ -39,7 +39,7 @@ export interface Station {
   dispose(): Promise<void>;
 }
 
-function signInNotConfigured(): Promise<never> {
+function notConnected(): Promise<never> {
   return Promise.reject(
     StationFailure.of('CONFIGURATION_INVALID', 'This station is not connected to a project: the policy needs supabaseUrl and supabaseAnonKey.'),
   );
@@ -73,6 +73,11 @@ export async function createStation(deps: StationDeps): Promise<Station> {
   }
   const supabase = online.services;
   const auth = supabase?.auth;
+  /** A handler that needs the project; without one it answers CONFIGURATION_INVALID. */
+  const withProject =
+    <I, O>(call: (services: SupabaseServices, input: I) => Promise<O>) =>
+    (input: I): Promise<O> =>
+      supabase ? call(supabase, input) : notConnected();
   const proctor = new ProctorService({ pinHash: deps.config.proctorPinHash, kiosk: deps.kiosk, log: deps.log.child('proctor') });
   journals
     .removeSyncedOlderThan(deps.config.journalRetentionDays)
@@ -82,14 +87,14 @@ export async function createStation(deps: StationDeps): Promise<Station> {
   const handlers: StationHandlers = {
     'app:info': async () => deps.platform.appInfo(),
     'config:get': async () => config.publicView(),
-    'auth:sign-in': (input) => (auth ? auth.signIn(input.email, input.password) : signInNotConfigured()),
-    'auth:sign-out': (): Promise<AuthState> => (auth ? auth.signOut() : signInNotConfigured()),
+    'auth:sign-in': withProject((s, input: IpcParsedInput<'auth:sign-in'>) => s.auth.signIn(input.email, input.password)),
+    'auth:sign-out': withProject((s) => s.auth.signOut()),
     'auth:state': async () => auth?.state() ?? { status: 'signed-out', storage: deps.secrets.kind },
-    'interview:start': (input) => (supabase ? supabase.interviews.start(input) : signInNotConfigured()),
-    'interview:live': (input) => (supabase ? supabase.interviews.live(input) : signInNotConfigured()),
-    'interview:end': (input) => (supabase ? supabase.interviews.end(input) : signInNotConfigured()),
-    'realtime:token': (input) => (supabase ? supabase.interviews.realtimeToken(input) : signInNotConfigured()),
-    'realtime:sdp-offer': (input) => (supabase ? supabase.interviews.sdpOffer(input) : signInNotConfigured()),
+    'interview:start': withProject((s, input: IpcParsedInput<'interview:start'>) => s.interviews.start(input)),
+    'interview:live': withProject((s, input: IpcParsedInput<'interview:live'>) => s.interviews.live(input)),
+    'interview:end': withProject((s, input: IpcParsedInput<'interview:end'>) => s.interviews.end(input)),
+    'realtime:token': withProject((s, input: IpcParsedInput<'realtime:token'>) => s.interviews.realtimeToken(input)),
+    'realtime:sdp-offer': withProject((s, input: IpcParsedInput<'realtime:sdp-offer'>) => s.interviews.sdpOffer(input)),
     'transcript:append': (input) => transcripts.append(input),
     'transcript:list': (input) => transcripts.list(input),
     'transcript:export': (input) => transcripts.export(input),
