@@ -1,26 +1,18 @@
 import { mkdirSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/chromium';
 import { ARTIFACTS } from '../support/paths';
 import { startWebHostProcess, type WebHostProcess } from '../support/webHostProcess';
+import { freePort } from '../../devstack/supabase/freePort';
 
 /** With Supabase unreachable, transcripts are still kept, and the station says they wait to sync. */
 let host: WebHostProcess;
 let browser: Browser;
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 beforeAll(async () => {
-  const unreachable = `http://127.0.0.1:${await closedPort()}`;
+  const unreachable = `http://127.0.0.1:${await freePort()}`;
   host = await startWebHostProcess({ env: { STATION_SUPABASE_URL: unreachable, STATION_SUPABASE_ANON_KEY: 'anon-key-of-a-project-that-is-down' } });
   browser = await launchChromium();
 });

@@ -1,4 +1,3 @@
-import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthState } from '@interview-station/contracts';
 import { startSupabaseStack, type SupabaseStack } from '../../../devstack/supabase/supabaseStack';
@@ -6,6 +5,7 @@ import { SEED, SEED_PASSWORD } from '../../../devstack/supabase/seedUsers';
 import { silentLogger } from '../../log';
 import { MemorySecretStore, type SecretStore } from '../secrets/secretStore';
 import { AuthService } from './authService';
+import { freePort } from '../../../devstack/supabase/freePort';
 
 /** The auth service against the local stack: the real auth stand-in and station-context function. */
 let stack: SupabaseStack;
@@ -18,15 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.stop();
 });
-
-/** A port nothing listens on: connections are refused, as when Supabase is down. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function authWith(secrets: SecretStore, offline = false, supabaseUrl = stack.supabaseUrl) {
   const published: AuthState[] = [];
@@ -105,7 +96,7 @@ describe('AuthService', () => {
   });
 
   it('says the service is unreachable rather than blaming the password', async () => {
-    const { auth } = authWith(new MemorySecretStore(), true, `http://127.0.0.1:${await closedPort()}`);
+    const { auth } = authWith(new MemorySecretStore(), true, `http://127.0.0.1:${await freePort()}`);
     await expect(auth.signIn('proctor@acme.test', SEED_PASSWORD)).rejects.toMatchObject({ error: { code: 'NETWORK_OFFLINE', retryable: true } });
     auth.dispose();
   });

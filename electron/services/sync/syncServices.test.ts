@@ -1,5 +1,4 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, it, vi } from 'vitest';
@@ -7,15 +6,7 @@ import { StationEvents } from '../../events';
 import { silentLogger } from '../../log';
 import { JournalStore } from '../journal/journalStore';
 import { createSyncServices } from './syncServices';
-
-/** A port nothing listens on (taken from the kernel, then released). */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { freePort } from '../../../devstack/supabase/freePort';
 
 it('wires the monitor into the engine and pushes both as contract-valid renderer events', async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'sync-services-'));
@@ -24,7 +15,7 @@ it('wires the monitor into the engine and pushes both as contract-valid renderer
   const seen: [string, unknown][] = [];
   events.subscribe((event, payload) => seen.push([event, payload]));
   const services = createSyncServices({
-    supabaseUrl: `http://127.0.0.1:${await closedPort()}`,
+    supabaseUrl: `http://127.0.0.1:${await freePort()}`,
     anonKey: 'anon-key',
     journals,
     events,

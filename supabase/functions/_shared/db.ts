@@ -39,3 +39,9 @@ export function mapDatabaseError(error: unknown): unknown {
   if (code === '23503') return HttpError.of(404, 'VALIDATION_FAILED', 'a referenced record does not exist in your tenant');
   return error;
 }
+
+/** 403 unless the caller is a proctor of the tenant their token names (checked by the database). */
+export async function requireProctor(tx: Tx, doing: string): Promise<void> {
+  const [role] = await tx<{ proctor: boolean }[]>`select app.has_role('{proctor}') as proctor`;
+  if (!role?.proctor) throw HttpError.of(403, 'NOT_AUTHORIZED', `only a proctor of this tenant ${doing}`);
+}

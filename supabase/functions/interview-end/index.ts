@@ -2,7 +2,7 @@
 // transcript entries are stored. Ending twice is not an error: a retry after a lost response gets
 // the session's final state back unchanged.
 import { InterviewEndRequestSchema, type EndReason, type InterviewEndResponse, type SessionStatus } from '../_shared/contracts/edge.ts';
-import { asCaller } from '../_shared/db.ts';
+import { asCaller, requireProctor } from '../_shared/db.ts';
 import { defineFunction } from '../_shared/handler.ts';
 import { HttpError } from '../_shared/http.ts';
 import { countTranscripts } from '../_shared/serviceRole.ts';
@@ -21,8 +21,7 @@ const handler = defineFunction({
   maxBodyBytes: 8 * 1024,
   async handle({ caller, body, env }): Promise<InterviewEndResponse> {
     const ended = await asCaller(env, caller, async (tx) => {
-      const [role] = await tx<{ proctor: boolean }[]>`select app.has_role('{proctor}') as proctor`;
-      if (!role?.proctor) throw HttpError.of(403, 'NOT_AUTHORIZED', 'only a proctor of this tenant ends interviews');
+      await requireProctor(tx, 'ends interviews');
       const [session] = await tx<{ status: SessionStatus; ended_at: Date | null }[]>`
         select status, ended_at from public.interview_sessions where id = ${body.sessionId} for update`;
       if (!session) throw HttpError.of(404, 'SESSION_NOT_FOUND', 'sessionId: no such session', 'sessionId');

@@ -2,7 +2,7 @@
 // interview_sessions row under RLS and returns the session JWT and WebRTC configuration the
 // station needs to reach the token service.
 import { InterviewStartRequestSchema, InterviewStartResponseSchema, type InterviewStartResponse } from '../_shared/contracts/edge.ts';
-import { asCaller } from '../_shared/db.ts';
+import { asCaller, requireProctor } from '../_shared/db.ts';
 import { defineFunction } from '../_shared/handler.ts';
 import { HttpError } from '../_shared/http.ts';
 import { touchStation } from '../_shared/serviceRole.ts';
@@ -34,8 +34,7 @@ const handler = defineFunction({
     if (!tenantId) throw HttpError.of(403, 'NOT_AUTHORIZED', 'your account is not assigned to a tenant');
     const result = await asCaller(env, caller, async (tx) => {
       // Each lookup runs under RLS: another tenant's rows are simply not there (404).
-      const [role] = await tx<{ proctor: boolean }[]>`select app.has_role('{proctor}') as proctor`;
-      if (!role?.proctor) throw HttpError.of(403, 'NOT_AUTHORIZED', 'only a proctor of this tenant starts interviews');
+      await requireProctor(tx, 'starts interviews');
       const [station] = await tx<{ disabled: boolean }[]>`
         select disabled_at is not null as disabled from public.stations where id = ${body.stationId}`;
       if (!station) throw HttpError.of(404, 'VALIDATION_FAILED', 'stationId: no such station in your tenant', 'stationId');

@@ -3,7 +3,7 @@
 // (ended rather than abandoned) are true. Idempotent: reporting a step already reached, or passed,
 // changes nothing and answers the current status.
 import { InterviewStatusRequestSchema, type InterviewStatusResponse, type SessionStatus } from '../_shared/contracts/edge.ts';
-import { asCaller } from '../_shared/db.ts';
+import { asCaller, requireProctor } from '../_shared/db.ts';
 import { defineFunction } from '../_shared/handler.ts';
 import { HttpError } from '../_shared/http.ts';
 
@@ -15,8 +15,7 @@ const handler = defineFunction({
   maxBodyBytes: 1024,
   async handle({ caller, body, env }): Promise<InterviewStatusResponse> {
     return asCaller(env, caller, async (tx) => {
-      const [role] = await tx<{ proctor: boolean }[]>`select app.has_role('{proctor}') as proctor`;
-      if (!role?.proctor) throw HttpError.of(403, 'NOT_AUTHORIZED', 'only a proctor of this tenant reports interview progress');
+      await requireProctor(tx, 'reports interview progress');
       const [session] = await tx<{ status: SessionStatus }[]>`
         select status from public.interview_sessions where id = ${body.sessionId} for update`;
       if (!session) throw HttpError.of(404, 'SESSION_NOT_FOUND', 'sessionId: no such session', 'sessionId');

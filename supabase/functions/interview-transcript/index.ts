@@ -3,7 +3,7 @@
 // retry safe, and the response says how many were new and how many were already stored.
 import { LIMITS } from '../_shared/contracts/common.ts';
 import { TranscriptBatchRequestSchema, type TranscriptBatchResponse } from '../_shared/contracts/edge.ts';
-import { asCaller } from '../_shared/db.ts';
+import { asCaller, requireProctor } from '../_shared/db.ts';
 import { defineFunction } from '../_shared/handler.ts';
 import { HttpError } from '../_shared/http.ts';
 
@@ -25,8 +25,7 @@ const handler = defineFunction({
       // Another tenant's session is invisible under RLS: same answer as one that does not exist.
       if (!session) throw HttpError.of(404, 'SESSION_NOT_FOUND', 'sessionId: no such session', 'sessionId');
       if (session.too_late) throw HttpError.of(409, 'SESSION_ENDED', 'the session ended too long ago to accept transcripts');
-      const [role] = await tx<{ proctor: boolean }[]>`select app.has_role('{proctor}') as proctor`;
-      if (!role?.proctor) throw HttpError.of(403, 'NOT_AUTHORIZED', 'only a proctor of this tenant uploads transcripts');
+      await requireProctor(tx, 'uploads transcripts');
       const rows = body.entries.map((e) => ({
         item_id: e.itemId,
         content_index: e.contentIndex,
