@@ -34,9 +34,16 @@ async function main(): Promise<void> {
 
   const sessionId = config.SESSION_ONLY;
   if (sessionId) {
+    // The session is marked ended before its hang-up finishes and the end request is answered:
+    // stop only once no request is still being answered, or that answer would be cut off.
+    let answering = 0;
+    service.server.on('request', (_req, res) => {
+      answering++;
+      res.once('close', () => answering--);
+    });
     let idleSince = Date.now();
     setInterval(() => {
-      if (service.registry.isEnded(sessionId)) return stop('session ended');
+      if (service.registry.isEnded(sessionId)) return answering === 0 ? stop('session ended') : undefined;
       if (service.registry.size > 0) idleSince = Date.now();
       else if (Date.now() - idleSince > config.INSTANCE_IDLE_MS) stop('idle');
     }, 250).unref();
