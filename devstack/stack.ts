@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig as tokenServiceConfig } from '../proxy-service/src/config';
 import { startTokenService } from '../proxy-service/src/server';
 import { startRealtimeSimulator } from './realtime';
+import { fetchFunctionDependencies, functionNames } from './supabase/deno';
 import { freePort } from './supabase/freePort';
 import { SEED } from './supabase/seedUsers';
 import { startSupabaseStack } from './supabase/supabaseStack';
@@ -162,6 +163,8 @@ export async function startStack(components = DEFAULT_COMPONENTS, options: { tem
 async function main(): Promise<void> {
   const temp = process.argv.includes('--temp');
   const started = Date.now();
+  // Already cached after bootstrap (a no-op then); with a new DENO_DIR, fetched here, as pinned.
+  await fetchFunctionDependencies(functionNames());
   const stack = await startStack(DEFAULT_COMPONENTS, { temp });
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -33,3 +33,8 @@ export ELECTRON_SKIP_BINARY_DOWNLOAD="${ELECTRON_SKIP_BINARY_DOWNLOAD:-1}"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
+
+# The edge functions' npm dependencies, exactly as supabase/functions/deno.lock pins them, into
+# Deno's cache (DENO_DIR), so neither the tests nor the local stack download anything later. Deno
+# is told to trust the OS certificate store (networks that inspect TLS); a failure is one line.
+node --import tsx devstack/supabase/deno.ts fetch

@@ -1,14 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { SUPABASE_DIR } from './migrate';
+import { DENO_BIN, denoEnv, DenoFetchError, explainDenoFailure, FUNCTIONS_CONFIG, FUNCTIONS_DIR, functionNames } from './deno';
 
+export { FUNCTIONS_DIR, functionNames };
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
-export const FUNCTIONS_DIR = path.join(SUPABASE_DIR, 'functions');
-const DENO_BIN = path.join(root, 'node_modules', '.bin', 'deno');
 const ROUTER = path.join(here, 'deno', 'router.ts');
 
 /** The edge functions running in one Deno process. */
@@ -24,26 +22,23 @@ export interface FunctionsRuntimeOptions {
   readonly env: Record<string, string>;
   /** Receives the functions' log lines. */
   readonly onLog?: (line: string) => void;
-  /** First start downloads npm packages into Deno's cache. */
   readonly readyTimeoutMs?: number;
 }
 
-/** Every `supabase/functions/<name>/index.ts` (folders starting with `_` are shared code). */
-export function functionNames(dir = FUNCTIONS_DIR): string[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && !e.name.startsWith('_') && !e.name.startsWith('.'))
-    .map((e) => e.name)
-    .sort();
-}
-
-/** Starts Deno on the real function files with the import map hosted Supabase uses. */
+/**
+ * Starts Deno on the real function files with the import map and lockfile hosted Supabase uses.
+ * It never downloads: the dependencies must already be in Deno's cache (bootstrap, or the stack
+ * command, fetches them with `fetchFunctionDependencies`), and the lockfile is frozen.
+ */
 export async function startFunctionsRuntime(options: FunctionsRuntimeOptions): Promise<FunctionsRuntime> {
   const names = functionNames();
   const args = [
     'run',
     '--quiet',
     '--no-prompt',
-    `--config=${path.join(FUNCTIONS_DIR, 'deno.json')}`,
+    '--frozen',
+    '--cached-only',
+    `--config=${FUNCTIONS_CONFIG}`,
     '--allow-net=127.0.0.1,localhost',
     '--allow-env',
     '--allow-read',
@@ -53,15 +48,16 @@ export async function startFunctionsRuntime(options: FunctionsRuntimeOptions): P
     ...names,
   ];
   // Only what the functions need: no inherited secrets from the developer's shell.
-  const env: Record<string, string> = { PATH: process.env['PATH'] ?? '', DENO_NO_UPDATE_CHECK: '1', ...options.env };
-  for (const name of ['HOME', 'DENO_DIR', 'NPM_CONFIG_REGISTRY', 'XDG_CACHE_HOME']) {
-    const value = process.env[name];
-    if (value) env[name] = value;
-  }
-  const child = spawn(DENO_BIN, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(DENO_BIN, args, { cwd: root, env: denoEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
   const log = options.onLog ?? (() => undefined);
-  createInterface({ input: child.stderr }).on('line', (line) => log(line));
-  const port = await waitForReady(child, options.readyTimeoutMs ?? 120_000, log);
+  const stderr: string[] = [];
+  createInterface({ input: child.stderr }).on('line', (line) => {
+    if (stderr.length < 50) stderr.push(line);
+    log(line);
+  });
+  const port = await waitForReady(child, options.readyTimeoutMs ?? 30_000, log).catch((error: unknown) => {
+    throw stderr.length ? new DenoFetchError(`edge functions did not start: ${explainDenoFailure(stderr.join('\n'))}`) : error;
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   // If Node exits without stopping us (a crash), do not leave Deno running.
   const killOnExit = () => child.kill('SIGKILL');
@@ -87,7 +83,8 @@ function waitForReady(child: ChildProcess, timeoutMs: number, log: (line: string
       child.kill('SIGKILL');
       reject(new Error(`edge functions did not start within ${timeoutMs} ms`));
     }, timeoutMs);
-    child.once('exit', (code) => {
+    // 'close', not 'exit': by then every stderr line has been read, so the failure can be explained.
+    child.once('close', (code) => {
       clearTimeout(timer);
       if (!ready) reject(new Error(`deno exited with code ${code} before the functions were ready`));
     });
