@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  classifyResponse,
   ERROR_CODES,
+  httpStatusFor,
   InterviewStartRequestSchema,
   InterviewStartResponseSchema,
   IPC_CHANNELS,
@@ -12,6 +14,7 @@ import {
   StationConfigSchema,
   stationError,
   TranscriptBatchRequestSchema,
+  TranscriptEntryInputSchema,
   TranscriptEntrySchema,
 } from './index';
 import { VALID_IPC_INPUTS as validInputs } from '../test/support/validIpcInputs';
@@ -188,5 +191,50 @@ describe('error codes', () => {
     for (const code of ['SDP_EXCHANGE_FAILED', 'WEBRTC_CONNECTION_FAILED', 'AUTHENTICATION_FAILED', 'VM_PROVISIONING_FAILED', 'TRANSCRIPT_PROCESSING_FAILED']) {
       expect(ERROR_CODES).toHaveProperty(code);
     }
+  });
+});
+
+describe('text the database cannot hold is refused at the contract', () => {
+  const entry = {
+    sessionId: '6f1d1c2e-7a4b-4c1f-9a55-2f0b7f1d9c01',
+    itemId: 'item_1',
+    contentIndex: 0,
+    speaker: 'candidate',
+    speechStartedAt: '2026-12-01T10:00:00.000Z',
+  };
+  it('a NUL character or an unpaired surrogate in transcript text', () => {
+    expect(TranscriptEntryInputSchema.safeParse({ ...entry, content: 'fine, thanks' }).success).toBe(true);
+    expect(TranscriptEntryInputSchema.safeParse({ ...entry, content: 'emoji 🎤 ok' }).success).toBe(true);
+    expect(TranscriptEntryInputSchema.safeParse({ ...entry, content: 'nul\u0000here' }).success).toBe(false);
+    expect(TranscriptEntryInputSchema.safeParse({ ...entry, content: 'half \ud83c pair' }).success).toBe(false);
+    expect(TranscriptEntryInputSchema.safeParse({ ...entry, content: 'x'.repeat(20_000) }).success).toBe(true);
+  });
+});
+
+describe('every error code carries its HTTP status, and one classifier reads answers', () => {
+  it('statuses come from the table', () => {
+    expect(httpStatusFor('VALIDATION_FAILED')).toBe(400);
+    expect(httpStatusFor('AUTHENTICATION_FAILED')).toBe(401);
+    expect(httpStatusFor('RATE_LIMITED')).toBe(429);
+    for (const code of Object.keys(ERROR_CODES) as (keyof typeof ERROR_CODES)[]) {
+      const status = httpStatusFor(code);
+      expect(status >= 400 && status < 600, code).toBe(true);
+      // A retryable code must never be answered with a status clients treat as final, and back.
+      if (status >= 500 || status === 429) expect(ERROR_CODES[code].retryable || code === 'NOT_IMPLEMENTED' || code === 'CONFIGURATION_INVALID', code).toBe(true);
+    }
+  });
+
+  it('classifies answers into ok, retry, sign-in and set-aside', () => {
+    expect(classifyResponse(200).kind).toBe('ok');
+    expect(classifyResponse(null).kind).toBe('retry');
+    expect(classifyResponse(503).kind).toBe('retry');
+    expect(classifyResponse(429).kind).toBe('retry');
+    expect(classifyResponse(401).kind).toBe('signIn');
+    expect(classifyResponse(403, stationError('NOT_AUTHORIZED', 'no')).kind).toBe('signIn');
+    expect(classifyResponse(400, stationError('VALIDATION_FAILED', 'bad', 'entries[3].content')).kind).toBe('setAside');
+    expect(classifyResponse(409, stationError('SESSION_ENDED', 'ended')).kind).toBe('setAside');
+    expect(classifyResponse(418).kind).toBe('setAside');
+    // A 5xx is transient even when a body claims a final code (a proxy may have answered).
+    expect(classifyResponse(500, stationError('VALIDATION_FAILED', 'x')).kind).toBe('retry');
   });
 });

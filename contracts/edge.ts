@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConnectionModeSchema, IceServerSchema, IsoDateTimeSchema, LIMITS, ShortTextSchema, UuidSchema } from './common';
+import { ConnectionModeSchema, IceServerSchema, IsoDateTimeSchema, LIMITS, ShortTextSchema, storedText, UuidSchema } from './common';
 import { TranscriptEntrySchema } from './transcript';
 
 /** Bodies of the Supabase edge functions `interview-start`, `interview-transcript`, `interview-end`. */
@@ -14,7 +14,7 @@ export const InterviewStartRequestSchema = z
     /** The recruiter's reference for the candidate (never their name or contact details). */
     candidateRef: ShortTextSchema,
     architecture: ConnectionModeSchema.default('hybrid'),
-    metadata: z.record(z.string().max(64), z.string().max(LIMITS.shortText)).optional(),
+    metadata: z.record(storedText(64), storedText(LIMITS.shortText)).optional(),
   })
   .strict();
 export type InterviewStartRequest = z.input<typeof InterviewStartRequestSchema>;
@@ -81,7 +81,7 @@ export const InterviewStatusResponseSchema = z.object({ sessionId: UuidSchema, s
 export type InterviewStatusResponse = z.infer<typeof InterviewStatusResponseSchema>;
 
 export const InterviewEndRequestSchema = z
-  .object({ sessionId: UuidSchema, reason: EndReasonSchema, detail: z.string().max(1000).optional() })
+  .object({ sessionId: UuidSchema, reason: EndReasonSchema, detail: storedText(1000).optional() })
   .strict();
 export type InterviewEndRequest = z.infer<typeof InterviewEndRequestSchema>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConnectionModeSchema, EmptySchema, IceServerSchema, IsoDateTimeSchema, LIMITS, ProviderIdSchema, UuidSchema } from './common';
+import { ConnectionModeSchema, EmptySchema, IceServerSchema, IsoDateTimeSchema, LIMITS, ProviderIdSchema, ShortTextSchema, UuidSchema } from './common';
 import { PublicConfigSchema } from './config';
 import { EndReasonSchema, InterviewEndResponseSchema, SessionStatusSchema, TenantRoleSchema, VoiceSchema } from './edge';
 import { StationErrorSchema } from './errors';
@@ -75,7 +75,7 @@ export const ipcChannels = {
     z
       .object({
         templateId: UuidSchema,
-        candidateRef: z.string().min(1).max(LIMITS.shortText),
+        candidateRef: ShortTextSchema,
         /** Needed only when the template is not bound to a company and the tenant has several. */
         companyId: UuidSchema.optional(),
       })

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoDateTimeSchema, LIMITS, ProviderIdSchema, UuidSchema } from './common';
+import { IsoDateTimeSchema, LIMITS, ProviderIdSchema, storedText, UuidSchema } from './common';
 
 export const SpeakerSchema = z.enum(['ai', 'candidate']);
 export type Speaker = z.infer<typeof SpeakerSchema>;
@@ -23,7 +23,7 @@ export type TranscriptKey = z.infer<typeof TranscriptKeySchema>;
 
 const entryFields = {
   speaker: SpeakerSchema,
-  content: z.string().max(LIMITS.transcriptContent),
+  content: storedText(LIMITS.transcriptContent),
   /** When the speech began (wall clock); entries are ordered by this, not by arrival. */
   speechStartedAt: IsoDateTimeSchema,
 };

@@ -1,4 +1,4 @@
-import { type ErrorCode, StationFailure, type StationError, stationError } from '@interview-station/contracts';
+import { type ErrorCode, httpStatusFor, StationFailure, type StationError, stationError } from '@interview-station/contracts';
 
 /**
  * A request that reached the per-session instance of another session. On Fly the instance answers
@@ -11,26 +11,8 @@ export class ForeignSessionFailure extends StationFailure {
   }
 }
 
-/** The HTTP status each contract code answers with (CONVENTIONS.md §10: real statuses, not 400 for everything). */
-const STATUS: Partial<Record<ErrorCode, number>> = {
-  VALIDATION_FAILED: 400,
-  AUTHENTICATION_FAILED: 401,
-  NOT_AUTHORIZED: 403,
-  SESSION_NOT_FOUND: 404,
-  SESSION_ENDED: 409,
-  SESSION_EXPIRED: 409,
-  RATE_LIMITED: 429,
-  TOKEN_MINT_FAILED: 502,
-  SDP_EXCHANGE_FAILED: 502,
-  CONFIGURATION_INVALID: 502,
-  UPSTREAM_UNAVAILABLE: 503,
-  VM_PROVISIONING_FAILED: 503,
-  INTERNAL: 500,
-};
-
-export function httpStatusFor(code: ErrorCode): number {
-  return STATUS[code] ?? 500;
-}
+/** The HTTP status of a code: the contracts' one table (contracts/errors.ts). */
+export { httpStatusFor };
 
 /** Any thrown value as a StationError; unknown errors become INTERNAL without their message. */
 export function toStationError(error: unknown): StationError {

@@ -14,9 +14,22 @@ export const LIMITS = {
   jwt: 8 * 1024,
 } as const;
 
+/**
+ * Text that Postgres can store: no NUL character (text and jsonb refuse it) and no unpaired UTF-16
+ * surrogate (not encodable as UTF-8). Every string that ends up in the database uses this, so the
+ * contract refuses what the database would refuse, at the first boundary.
+ */
+export function storedText(max: number): z.ZodString {
+  return z
+    .string()
+    .max(max)
+    .refine((text) => !text.includes('\u0000'), 'must not contain a NUL character')
+    .regex(/^(?:[^\uD800-\uDFFF]|[\uD800-\uDBFF][\uDC00-\uDFFF])*$/, 'must be valid Unicode text');
+}
+
 export const UuidSchema = z.uuid();
 export const IsoDateTimeSchema = z.iso.datetime({ offset: true });
-export const ShortTextSchema = z.string().min(1).max(LIMITS.shortText);
+export const ShortTextSchema = storedText(LIMITS.shortText).min(1);
 /** Ids that come from OpenAI (`item_...`, `rtc_...`): opaque, but never a path or markup. */
 export const ProviderIdSchema = z
   .string()

@@ -1,6 +1,6 @@
 // GENERATED from contracts/edge.ts by `npm run supabase:contracts`; do not edit.
 import { z } from 'zod';
-import { ConnectionModeSchema, IceServerSchema, IsoDateTimeSchema, LIMITS, ShortTextSchema, UuidSchema } from './common.ts';
+import { ConnectionModeSchema, IceServerSchema, IsoDateTimeSchema, LIMITS, ShortTextSchema, storedText, UuidSchema } from './common.ts';
 import { TranscriptEntrySchema } from './transcript.ts';
 
 /** Bodies of the Supabase edge functions `interview-start`, `interview-transcript`, `interview-end`. */
@@ -15,7 +15,7 @@ export const InterviewStartRequestSchema = z
     /** The recruiter's reference for the candidate (never their name or contact details). */
     candidateRef: ShortTextSchema,
     architecture: ConnectionModeSchema.default('hybrid'),
-    metadata: z.record(z.string().max(64), z.string().max(LIMITS.shortText)).optional(),
+    metadata: z.record(storedText(64), storedText(LIMITS.shortText)).optional(),
   })
   .strict();
 export type InterviewStartRequest = z.input<typeof InterviewStartRequestSchema>;
@@ -82,7 +82,7 @@ export const InterviewStatusResponseSchema = z.object({ sessionId: UuidSchema, s
 export type InterviewStatusResponse = z.infer<typeof InterviewStatusResponseSchema>;
 
 export const InterviewEndRequestSchema = z
-  .object({ sessionId: UuidSchema, reason: EndReasonSchema, detail: z.string().max(1000).optional() })
+  .object({ sessionId: UuidSchema, reason: EndReasonSchema, detail: storedText(1000).optional() })
   .strict();
 export type InterviewEndRequest = z.infer<typeof InterviewEndRequestSchema>;
 

@@ -1,6 +1,6 @@
 // GENERATED from contracts/transcript.ts by `npm run supabase:contracts`; do not edit.
 import { z } from 'zod';
-import { IsoDateTimeSchema, LIMITS, ProviderIdSchema, UuidSchema } from './common.ts';
+import { IsoDateTimeSchema, LIMITS, ProviderIdSchema, storedText, UuidSchema } from './common.ts';
 
 export const SpeakerSchema = z.enum(['ai', 'candidate']);
 export type Speaker = z.infer<typeof SpeakerSchema>;
@@ -24,7 +24,7 @@ export type TranscriptKey = z.infer<typeof TranscriptKeySchema>;
 
 const entryFields = {
   speaker: SpeakerSchema,
-  content: z.string().max(LIMITS.transcriptContent),
+  content: storedText(LIMITS.transcriptContent),
   /** When the speech began (wall clock); entries are ordered by this, not by arrival. */
   speechStartedAt: IsoDateTimeSchema,
 };
