@@ -58,7 +58,7 @@ describe('minting when OpenAI fails', () => {
     [500, 502, 'TOKEN_MINT_FAILED', true],
     ['hang', 502, 'TOKEN_MINT_FAILED', true],
     [429, 429, 'RATE_LIMITED', true],
-    [401, 502, 'CONFIGURATION_INVALID', false],
+    [401, 500, 'CONFIGURATION_INVALID', false],
   ] as const)('upstream %s → %i %s (retryable: %s)', async (answer, status, code, retryable) => {
     mintAnswer = answer;
     const res = await mintThrough(h);
@@ -126,7 +126,7 @@ describe('SDP exchange when OpenAI fails (the simulator’s faults)', () => {
       client.send({ type: 'offer', sessionId, data: { sdp: OFFER } });
       expect((await client.next('error')).data).toMatchObject({ code: 'CONFIGURATION_INVALID', retryable: false });
       const mint = await postJson(`${h.url}/api/realtime/sessions`, { sessionId }, token);
-      expect([mint.status, mint.json.code, mint.json.retryable]).toEqual([502, 'CONFIGURATION_INVALID', false]);
+      expect([mint.status, mint.json.code, mint.json.retryable]).toEqual([500, 'CONFIGURATION_INVALID', false]);
       client.close();
     } finally {
       await h.close();
