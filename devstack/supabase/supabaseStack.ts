@@ -19,6 +19,8 @@ export interface SupabaseStack {
   readonly jwtSecret: string;
   /** Shared with the token service: signs the session JWTs minted by `interview-start`. */
   readonly sessionJwtSecret: string;
+  /** The Deno runtime itself, behind the gateway: only tests use it, to prove a function's own checks. */
+  readonly functionsUrl: string;
   readonly users: readonly SeedUser[];
   stop(): Promise<void>;
 }
@@ -93,6 +95,7 @@ export async function startSupabaseStack(options: SupabaseStackOptions = {}): Pr
       dbUrl: pg.dbUrl,
       jwtSecret: keys.jwtSecret,
       sessionJwtSecret,
+      functionsUrl: functions.url,
       users: options.seed === false ? [] : SEED_USERS,
       stop: stopAll,
     };

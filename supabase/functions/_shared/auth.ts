@@ -37,7 +37,7 @@ function verifier(env: FunctionEnv): Uint8Array | JWTVerifyGetKey {
   if (!keySet) {
     if (env.jwks) keySet = createLocalJWKSet(JSON.parse(env.jwks));
     else if (env.supabaseUrl) keySet = createRemoteJWKSet(new URL('/auth/v1/.well-known/jwks.json', env.supabaseUrl));
-    else throw HttpError.of(500, 'CONFIGURATION_INVALID', 'function misconfigured: no AUTH_JWT_SECRET, SUPABASE_JWKS or SUPABASE_URL');
+    else throw HttpError.of('CONFIGURATION_INVALID', 'function misconfigured: no AUTH_JWT_SECRET, SUPABASE_JWKS or SUPABASE_URL');
   }
   return keySet;
 }
@@ -52,12 +52,12 @@ async function sessionCaller(token: string, env: FunctionEnv, permission: Sessio
   try {
     payload = (await jwtVerify(token, new TextEncoder().encode(env.sessionJwtSecret), { algorithms: ['HS256'] })).payload;
   } catch (error) {
-    if (error instanceof joseErrors.JWTExpired) throw HttpError.of(401, 'AUTHENTICATION_FAILED', 'session token expired');
+    if (error instanceof joseErrors.JWTExpired) throw HttpError.of('AUTHENTICATION_FAILED', 'session token expired');
     return undefined;
   }
   const claims = SessionJwtClaimsSchema.safeParse(payload);
   if (!claims.success) return undefined;
-  if (!claims.data.permissions.includes(permission)) throw HttpError.of(403, 'NOT_AUTHORIZED', `the session token lacks ${permission}`);
+  if (!claims.data.permissions.includes(permission)) throw HttpError.of('NOT_AUTHORIZED', `the session token lacks ${permission}`);
   const { sub, tenant_id: tenantId, session_id: sessionId } = claims.data;
   // The claims Postgres sees are those of the proctor's user token: RLS applies unchanged.
   return { userId: sub, tenantId, sessionScope: sessionId, claims: { sub, role: 'authenticated', app_metadata: { tenant_id: tenantId } } };
@@ -69,7 +69,7 @@ async function sessionCaller(token: string, env: FunctionEnv, permission: Sessio
  */
 export async function authenticate(req: Request, env: FunctionEnv, sessionPermission?: SessionPermission): Promise<Caller> {
   const match = /^Bearer\s+(\S+)$/i.exec(req.headers.get('authorization') ?? '');
-  if (!match) throw HttpError.of(401, 'AUTHENTICATION_FAILED', 'missing bearer token');
+  if (!match) throw HttpError.of('AUTHENTICATION_FAILED', 'missing bearer token');
   if (sessionPermission) {
     const delegated = await sessionCaller(match[1] as string, env, sessionPermission);
     if (delegated) return delegated;
@@ -81,10 +81,10 @@ export async function authenticate(req: Request, env: FunctionEnv, sessionPermis
     payload = (key instanceof Uint8Array ? await jwtVerify(match[1] as string, key, options) : await jwtVerify(match[1] as string, key, options)).payload;
   } catch (error) {
     if (error instanceof HttpError) throw error;
-    if (error instanceof joseErrors.JWTExpired) throw HttpError.of(401, 'AUTHENTICATION_FAILED', 'token expired');
-    throw HttpError.of(401, 'AUTHENTICATION_FAILED', 'invalid token');
+    if (error instanceof joseErrors.JWTExpired) throw HttpError.of('AUTHENTICATION_FAILED', 'token expired');
+    throw HttpError.of('AUTHENTICATION_FAILED', 'invalid token');
   }
   const claims = UserClaims.safeParse(payload);
-  if (!claims.success) throw HttpError.of(401, 'AUTHENTICATION_FAILED', 'a signed-in user token is required');
+  if (!claims.success) throw HttpError.of('AUTHENTICATION_FAILED', 'a signed-in user token is required');
   return { userId: claims.data.sub, tenantId: claims.data.app_metadata?.tenant_id, claims: payload };
 }

@@ -34,14 +34,14 @@ export async function asCaller<T>(env: FunctionEnv, caller: Caller, work: (tx: T
 export function mapDatabaseError(error: unknown): unknown {
   if (error instanceof HttpError) return error;
   const code = (error as { code?: unknown }).code;
-  if (code === '42501') return HttpError.of(403, 'NOT_AUTHORIZED', 'not allowed for your role or tenant');
-  if (code === '23514') return HttpError.of(409, 'SESSION_ENDED', 'the session is not in a state that allows this');
-  if (code === '23503') return HttpError.of(404, 'VALIDATION_FAILED', 'a referenced record does not exist in your tenant');
+  if (code === '42501') return HttpError.of('NOT_AUTHORIZED', 'not allowed for your role or tenant');
+  if (code === '23514') return HttpError.of('SESSION_ENDED', 'the session is not in a state that allows this');
+  if (code === '23503') return HttpError.of('NOT_FOUND', 'a referenced record does not exist in your tenant');
   return error;
 }
 
 /** 403 unless the caller is a proctor of the tenant their token names (checked by the database). */
 export async function requireProctor(tx: Tx, doing: string): Promise<void> {
   const [role] = await tx<{ proctor: boolean }[]>`select app.has_role('{proctor}') as proctor`;
-  if (!role?.proctor) throw HttpError.of(403, 'NOT_AUTHORIZED', `only a proctor of this tenant ${doing}`);
+  if (!role?.proctor) throw HttpError.of('NOT_AUTHORIZED', `only a proctor of this tenant ${doing}`);
 }

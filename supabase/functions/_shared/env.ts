@@ -29,7 +29,7 @@ function get(name: string): string | undefined {
 
 function misconfigured(what: string): HttpError {
   // The message names the variable, never its value.
-  return HttpError.of(500, 'CONFIGURATION_INVALID', `function misconfigured: ${what}`);
+  return HttpError.of('CONFIGURATION_INVALID', `function misconfigured: ${what}`);
 }
 
 let cached: FunctionEnv | undefined;

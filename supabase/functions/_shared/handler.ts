@@ -33,18 +33,18 @@ export function defineFunction<S extends z.ZodType, R>(spec: FunctionSpec<S, R>)
     if (req.method === 'OPTIONS') return new Response(null, { status: 204, headers: CORS_HEADERS });
     const started = Date.now();
     try {
-      if (req.method !== 'POST') throw HttpError.of(405, 'VALIDATION_FAILED', 'use POST');
+      if (req.method !== 'POST') throw HttpError.of('METHOD_NOT_ALLOWED', 'use POST');
       const env = functionEnv();
       const caller = await authenticate(req, env, spec.sessionPermission);
       const parsed = parseContract(spec.request, await readJson(req, spec.maxBodyBytes), 'request body');
-      if (!parsed.ok) throw new HttpError(400, parsed.error);
+      if (!parsed.ok) throw new HttpError(parsed.error);
       const result = await spec.handle({ caller, body: parsed.value, env });
       log(spec.name, 200, started, caller);
       return json(200, result);
     } catch (error) {
       if (error instanceof HttpError) {
         log(spec.name, error.status, started, undefined, error.body.code);
-        return json(error.status, error.body);
+        return json(error.status, error.body, error.status === 405 ? { Allow: 'POST, OPTIONS' } : {});
       }
       // Log the message only: request bodies hold transcript text and headers hold tokens.
       console.error(JSON.stringify({ fn: spec.name, level: 'error', error: (error as Error)?.message ?? String(error) }));

@@ -1,4 +1,4 @@
-import { stationError, type ErrorCode, type StationError } from './contracts/errors.ts';
+import { httpStatusFor, stationError, type ErrorCode, type StationError } from './contracts/errors.ts';
 
 /** Browsers may call the functions (supabase-js sends these headers); the station itself is not a browser. */
 export const CORS_HEADERS: Record<string, string> = {
@@ -8,43 +8,46 @@ export const CORS_HEADERS: Record<string, string> = {
   'Access-Control-Max-Age': '86400',
 };
 
-/** An error that becomes a response: a real HTTP status and the StationError body. */
+/**
+ * An error that becomes a response: the StationError body, answered with the HTTP status the
+ * contracts' table gives its code (`httpStatusFor`), so no function picks a status of its own.
+ */
 export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: StationError,
-  ) {
+  readonly status: number;
+
+  constructor(readonly body: StationError) {
     super(body.message);
     this.name = 'HttpError';
+    this.status = httpStatusFor(body.code);
   }
 
-  static of(status: number, code: ErrorCode, message: string, field?: string): HttpError {
-    return new HttpError(status, stationError(code, message, field));
+  static of(code: ErrorCode, message: string, field?: string): HttpError {
+    return new HttpError(stationError(code, message, field));
   }
 }
 
-export function json(status: number, body: unknown): Response {
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
     status,
-    headers: { ...CORS_HEADERS, 'Content-Type': 'application/json' },
+    headers: { ...CORS_HEADERS, ...headers, 'Content-Type': 'application/json' },
   });
 }
 
 /** Reads a JSON body of at most `limit` bytes; anything else is a 400/413 naming the problem. */
 export async function readJson(req: Request, limit: number): Promise<unknown> {
   const declared = Number(req.headers.get('content-length') ?? '0');
-  if (declared > limit) throw HttpError.of(413, 'VALIDATION_FAILED', `request body larger than ${limit} bytes`);
+  if (declared > limit) throw HttpError.of('PAYLOAD_TOO_LARGE', `request body larger than ${limit} bytes`);
   const type = req.headers.get('content-type') ?? '';
   if (!type.toLowerCase().startsWith('application/json')) {
-    throw HttpError.of(415, 'VALIDATION_FAILED', 'content-type must be application/json');
+    throw HttpError.of('UNSUPPORTED_MEDIA_TYPE', 'content-type must be application/json');
   }
   const text = await req.text();
   if (new TextEncoder().encode(text).length > limit) {
-    throw HttpError.of(413, 'VALIDATION_FAILED', `request body larger than ${limit} bytes`);
+    throw HttpError.of('PAYLOAD_TOO_LARGE', `request body larger than ${limit} bytes`);
   }
   try {
     return JSON.parse(text);
   } catch {
-    throw HttpError.of(400, 'VALIDATION_FAILED', 'request body is not valid JSON');
+    throw HttpError.of('VALIDATION_FAILED', 'request body is not valid JSON');
   }
 }

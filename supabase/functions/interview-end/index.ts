@@ -24,14 +24,14 @@ const handler = defineFunction({
       await requireProctor(tx, 'ends interviews');
       const [session] = await tx<{ status: SessionStatus; ended_at: Date | null }[]>`
         select status, ended_at from public.interview_sessions where id = ${body.sessionId} for update`;
-      if (!session) throw HttpError.of(404, 'SESSION_NOT_FOUND', 'sessionId: no such session', 'sessionId');
+      if (!session) throw HttpError.of('SESSION_NOT_FOUND', 'sessionId: no such session', 'sessionId');
       if (TERMINAL.includes(session.status) && session.ended_at) return { status: session.status, endedAt: session.ended_at };
       const [row] = await tx<{ status: SessionStatus; ended_at: Date }[]>`
         update public.interview_sessions
         set status = ${finalStatus(session.status, body.reason)}, end_reason = ${body.reason}, end_detail = ${body.detail ?? null}
         where id = ${body.sessionId}
         returning status, ended_at`;
-      if (!row) throw HttpError.of(404, 'SESSION_NOT_FOUND', 'sessionId: no such session', 'sessionId');
+      if (!row) throw HttpError.of('SESSION_NOT_FOUND', 'sessionId: no such session', 'sessionId');
       return { status: row.status, endedAt: row.ended_at };
     });
     return {

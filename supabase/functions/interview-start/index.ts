@@ -31,22 +31,22 @@ const handler = defineFunction({
   maxBodyBytes: 16 * 1024,
   async handle({ caller, body, env }): Promise<InterviewStartResponse> {
     const tenantId = caller.tenantId;
-    if (!tenantId) throw HttpError.of(403, 'NOT_AUTHORIZED', 'your account is not assigned to a tenant');
+    if (!tenantId) throw HttpError.of('NOT_AUTHORIZED', 'your account is not assigned to a tenant');
     const result = await asCaller(env, caller, async (tx) => {
       // Each lookup runs under RLS: another tenant's rows are simply not there (404).
       await requireProctor(tx, 'starts interviews');
       const [station] = await tx<{ disabled: boolean }[]>`
         select disabled_at is not null as disabled from public.stations where id = ${body.stationId}`;
-      if (!station) throw HttpError.of(404, 'VALIDATION_FAILED', 'stationId: no such station in your tenant', 'stationId');
-      if (station.disabled) throw HttpError.of(409, 'VALIDATION_FAILED', 'stationId: the station is disabled', 'stationId');
+      if (!station) throw HttpError.of('NOT_FOUND', 'stationId: no such station in your tenant', 'stationId');
+      if (station.disabled) throw HttpError.of('CONFLICT', 'stationId: the station is disabled', 'stationId');
       const [company] = await tx`select 1 from public.companies where id = ${body.companyId}`;
-      if (!company) throw HttpError.of(404, 'VALIDATION_FAILED', 'companyId: no such company in your tenant', 'companyId');
+      if (!company) throw HttpError.of('NOT_FOUND', 'companyId: no such company in your tenant', 'companyId');
       const [template] = await tx<TemplateRow[]>`
         select company_id, model, voice, instructions, language, max_duration_seconds
         from public.interview_templates where id = ${body.templateId}`;
-      if (!template) throw HttpError.of(404, 'VALIDATION_FAILED', 'templateId: no such interview template in your tenant', 'templateId');
+      if (!template) throw HttpError.of('NOT_FOUND', 'templateId: no such interview template in your tenant', 'templateId');
       if (template.company_id !== null && template.company_id !== body.companyId) {
-        throw HttpError.of(400, 'VALIDATION_FAILED', 'templateId: the template belongs to another company', 'templateId');
+        throw HttpError.of('VALIDATION_FAILED', 'templateId: the template belongs to another company', 'templateId');
       }
       // The session records the configuration it ran with, so later template edits do not rewrite history.
       const sessionData = {

@@ -18,10 +18,10 @@ const handler = defineFunction({
       await requireProctor(tx, 'reports interview progress');
       const [session] = await tx<{ status: SessionStatus }[]>`
         select status from public.interview_sessions where id = ${body.sessionId} for update`;
-      if (!session) throw HttpError.of(404, 'SESSION_NOT_FOUND', 'sessionId: no such session', 'sessionId');
+      if (!session) throw HttpError.of('SESSION_NOT_FOUND', 'sessionId: no such session', 'sessionId');
       const current = ORDER.indexOf(session.status);
       const target = ORDER.indexOf(body.status);
-      if (current < 0) throw HttpError.of(409, 'SESSION_ENDED', `the session has ended (${session.status})`);
+      if (current < 0) throw HttpError.of('SESSION_ENDED', `the session has ended (${session.status})`);
       if (current >= target) return { sessionId: body.sessionId, status: session.status };
       // Each step in order, as the database's workflow requires (created → connecting → live).
       for (const step of ORDER.slice(current + 1, target + 1)) {

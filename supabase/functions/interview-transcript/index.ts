@@ -16,15 +16,15 @@ const handler = defineFunction({
   sessionPermission: 'transcript:write',
   async handle({ caller, body, env }): Promise<TranscriptBatchResponse> {
     if (caller.sessionScope !== undefined && caller.sessionScope !== body.sessionId) {
-      throw HttpError.of(403, 'NOT_AUTHORIZED', 'sessionId: the session token is for another session', 'sessionId');
+      throw HttpError.of('NOT_AUTHORIZED', 'sessionId: the session token is for another session', 'sessionId');
     }
     const accepted = await asCaller(env, caller, async (tx) => {
       const [session] = await tx<{ tenant_id: string; too_late: boolean }[]>`
         select tenant_id, coalesce(ended_at < now() - app.transcript_grace(), false) as too_late
         from public.interview_sessions where id = ${body.sessionId}`;
       // Another tenant's session is invisible under RLS: same answer as one that does not exist.
-      if (!session) throw HttpError.of(404, 'SESSION_NOT_FOUND', 'sessionId: no such session', 'sessionId');
-      if (session.too_late) throw HttpError.of(409, 'SESSION_ENDED', 'the session ended too long ago to accept transcripts');
+      if (!session) throw HttpError.of('SESSION_NOT_FOUND', 'sessionId: no such session', 'sessionId');
+      if (session.too_late) throw HttpError.of('SESSION_ENDED', 'the session ended too long ago to accept transcripts');
       await requireProctor(tx, 'uploads transcripts');
       const rows = body.entries.map((e) => ({
         item_id: e.itemId,

@@ -12,13 +12,13 @@ const handler = defineFunction({
   maxBodyBytes: 1024,
   async handle({ caller, env }): Promise<StationContextResponse> {
     const tenantId = caller.tenantId;
-    if (!tenantId) throw HttpError.of(403, 'NOT_AUTHORIZED', 'your account is not assigned to a tenant');
+    if (!tenantId) throw HttpError.of('NOT_AUTHORIZED', 'your account is not assigned to a tenant');
     return asCaller(env, caller, async (tx) => {
       const [member] = await tx<{ role: TenantRole; email: string; tenant_name: string }[]>`
         select m.role, coalesce(auth.jwt() ->> 'email', '') as email, t.name as tenant_name
         from public.tenant_members m join public.tenants t on t.id = m.tenant_id
         where m.user_id = auth.uid() and m.tenant_id = ${tenantId}`;
-      if (!member) throw HttpError.of(403, 'NOT_AUTHORIZED', 'you are not a member of this tenant');
+      if (!member) throw HttpError.of('NOT_AUTHORIZED', 'you are not a member of this tenant');
       const companies = await tx<{ id: string; name: string }[]>`select id, name from public.companies order by name`;
       const templates = await tx<{ id: string; company_id: string | null; name: string; max_duration_seconds: number }[]>`
         select id, company_id, name, max_duration_seconds from public.interview_templates order by name`;

@@ -74,3 +74,54 @@ export async function expiredProctorToken(jwtSecret: string): Promise<string> {
     .setExpirationTime(now - 60)
     .sign(new TextEncoder().encode(jwtSecret));
 }
+
+/**
+ * A user token for the seeded Acme proctor signed with `secret`, shaped like GoTrue's, with
+ * `overrides` applied (a claim set to undefined is left out): for tokens Auth would never issue.
+ */
+export async function handSignedProctorToken(secret: string, issuer: string, overrides: Record<string, unknown> = {}): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const claims: Record<string, unknown> = {
+    sub: SEED.acme.proctorId,
+    role: 'authenticated',
+    aud: 'authenticated',
+    iss: issuer,
+    iat: now,
+    exp: now + 600,
+    app_metadata: { provider: 'email', tenant_id: SEED.acme.tenantId },
+    session_id: crypto.randomUUID(),
+    ...overrides,
+  };
+  for (const [name, value] of Object.entries(claims)) if (value === undefined) delete claims[name];
+  return new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(new TextEncoder().encode(secret));
+}
+
+/** POSTs `body` (JSON unless a string) to a function with a bearer token, straight or through `base`. */
+export async function post(
+  base: string,
+  name: string,
+  token: string | undefined,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${base}/functions/v1/${name}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    parsed = { raw: text };
+  }
+  return { status: response.status, body: parsed };
+}
+
+/** The access token of a signed-in supabase-js client. */
+export async function accessToken(client: { auth: { getSession(): Promise<{ data: { session: { access_token: string } | null } }> } }): Promise<string> {
+  const { data } = await client.auth.getSession();
+  if (!data.session) throw new Error('not signed in');
+  return data.session.access_token;
+}
