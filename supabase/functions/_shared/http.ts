@@ -33,7 +33,36 @@ export function json(status: number, body: unknown, headers: Record<string, stri
   });
 }
 
-/** Reads a JSON body of at most `limit` bytes; anything else is a 400/413 naming the problem. */
+/**
+ * Reads the body as a stream and stops at `limit` bytes: a chunked body (no content-length) past the
+ * limit is refused while it is still arriving, so a function never buffers more than its limit.
+ */
+async function readLimited(req: Request, limit: number): Promise<Uint8Array> {
+  if (!req.body) return new Uint8Array(0);
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      // Stop reading: the rest of the body is never pulled from the connection.
+      await reader.cancel().catch(() => undefined);
+      throw HttpError.of('PAYLOAD_TOO_LARGE', `request body larger than ${limit} bytes`);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
+}
+
+/** Reads a JSON body of at most `limit` bytes; anything else is a 400/413/415 naming the problem. */
 export async function readJson(req: Request, limit: number): Promise<unknown> {
   const declared = Number(req.headers.get('content-length') ?? '0');
   if (declared > limit) throw HttpError.of('PAYLOAD_TOO_LARGE', `request body larger than ${limit} bytes`);
@@ -41,9 +70,12 @@ export async function readJson(req: Request, limit: number): Promise<unknown> {
   if (!type.toLowerCase().startsWith('application/json')) {
     throw HttpError.of('UNSUPPORTED_MEDIA_TYPE', 'content-type must be application/json');
   }
-  const text = await req.text();
-  if (new TextEncoder().encode(text).length > limit) {
-    throw HttpError.of('PAYLOAD_TOO_LARGE', `request body larger than ${limit} bytes`);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(await readLimited(req, limit));
+  } catch (error) {
+    if (error instanceof HttpError) throw error;
+    throw HttpError.of('VALIDATION_FAILED', 'request body is not UTF-8');
   }
   try {
     return JSON.parse(text);
