@@ -1,0 +1,59 @@
+import { StationFailure, stationError, type StationError } from '@interview-station/contracts';
+
+/**
+ * One retry policy for the renderer's connection attempts: 3 attempts, exponential backoff with
+ * jitter. Sleep, randomness and cancellation are injected so the policy is tested without timers.
+ */
+export interface RetryPolicy {
+  readonly attempts: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+export const CONNECT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 500, maxDelayMs: 8_000 };
+
+/**
+ * Delay before attempt `attempt + 1` (attempt counts from 1): base·2^(attempt−1), capped, then
+ * "equal jitter" (half fixed, half random) so stations that dropped together do not retry in
+ * lockstep, yet never retry immediately.
+ */
+export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+export interface RetryDeps {
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly random: () => number;
+  /** Stop retrying (the person pressed End, the component unmounted). */
+  readonly cancelled: () => boolean;
+  /** Told before each attempt, e.g. to show "Reconnecting (attempt 2 of 3)". */
+  readonly onAttempt?: (attempt: number) => void;
+}
+
+/** The typed error a thrown value stands for; anything untyped is a connection failure. */
+export function toStationError(error: unknown): StationError {
+  if (error instanceof StationFailure) return error.error;
+  return stationError('WEBRTC_CONNECTION_FAILED', error instanceof Error ? error.message : String(error));
+}
+
+/**
+ * Runs `operation` until it succeeds, a non-retryable error occurs, the attempts run out or the
+ * caller cancels. Throws the last error as a StationFailure.
+ */
+export async function withRetry<T>(operation: (attempt: number) => Promise<T>, policy: RetryPolicy, deps: RetryDeps): Promise<T> {
+  // Cancelled before any attempt: the interview is over, not the connection broken.
+  let last: StationError = stationError('SESSION_ENDED', 'The connection attempt was cancelled.');
+  for (let attempt = 1; attempt <= policy.attempts; attempt += 1) {
+    if (deps.cancelled()) break;
+    deps.onAttempt?.(attempt);
+    try {
+      return await operation(attempt);
+    } catch (error) {
+      last = toStationError(error);
+      if (!last.retryable || attempt === policy.attempts || deps.cancelled()) break;
+      await deps.sleep(backoffDelay(attempt, policy, deps.random));
+    }
+  }
+  throw new StationFailure(last);
+}
