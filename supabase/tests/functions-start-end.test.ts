@@ -79,7 +79,7 @@ describe('interview-start', () => {
   it('answers 401 to an expired token, the anon key, and no token at all', async () => {
     const before = await written(fx.sql);
     const anon = supabaseClient(fx.stack.supabaseUrl, fx.stack.anonKey);
-    const expired = await invoke(anon, 'interview-start', acmeStart(), { Authorization: `Bearer ${await expiredProctorToken(fx.stack.jwtSecret)}` });
+    const expired = await invoke(anon, 'interview-start', acmeStart(), { Authorization: `Bearer ${await expiredProctorToken(fx.stack)}` });
     expect(expired).toMatchObject({ status: 401, body: { code: 'AUTHENTICATION_FAILED', message: 'token expired' } });
     expect(await invoke(anon, 'interview-start', acmeStart())).toMatchObject({ status: 401, body: { code: 'AUTHENTICATION_FAILED' } });
     const bare = await fetch(`${fx.stack.supabaseUrl}/functions/v1/interview-start`, {
@@ -138,7 +138,7 @@ describe('interview-end', () => {
     expect(await invoke(proctor, 'interview-end', { sessionId: started.sessionId, reason: 'bored' })).toMatchObject({ status: 400, body: { field: 'reason' } });
     const anon = supabaseClient(fx.stack.supabaseUrl, fx.stack.anonKey);
     const expired = await invoke(anon, 'interview-end', { sessionId: started.sessionId, reason: 'completed' }, {
-      Authorization: `Bearer ${await expiredProctorToken(fx.stack.jwtSecret)}`,
+      Authorization: `Bearer ${await expiredProctorToken(fx.stack)}`,
     });
     expect(expired).toMatchObject({ status: 401 });
     expect(await written(fx.sql)).toEqual(before);

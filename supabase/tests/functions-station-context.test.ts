@@ -34,7 +34,7 @@ describe('station-context', () => {
     const anonymous = supabaseClient(fx.stack.supabaseUrl, fx.stack.anonKey);
     expect((await invoke(anonymous, 'station-context', {})).status).toBe(401);
     const expired = supabaseClient(fx.stack.supabaseUrl, fx.stack.anonKey);
-    const token = await expiredProctorToken(fx.stack.jwtSecret);
+    const token = await expiredProctorToken(fx.stack);
     expect((await invoke(expired, 'station-context', {}, { Authorization: `Bearer ${token}` })).status).toBe(401);
     const proctor = await signInAs(fx.stack, 'proctor@acme.test');
     expect(await invoke(proctor, 'station-context', { tenantId: SEED.northwind.tenantId })).toMatchObject({

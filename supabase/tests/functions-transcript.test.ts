@@ -94,7 +94,7 @@ describe('interview-transcript', () => {
     const before = await written(fx.sql);
     const anon = supabaseClient(fx.stack.supabaseUrl, fx.stack.anonKey);
     const result = await invoke(anon, 'interview-transcript', { sessionId, entries: entries(sessionId, 1) }, {
-      Authorization: `Bearer ${await expiredProctorToken(fx.stack.jwtSecret)}`,
+      Authorization: `Bearer ${await expiredProctorToken(fx.stack)}`,
     });
     expect(result).toMatchObject({ status: 401, body: { code: 'AUTHENTICATION_FAILED' } });
     expect(await written(fx.sql)).toEqual(before);

@@ -26,6 +26,11 @@ const UserClaims = z.object({
 
 let keySet: JWTVerifyGetKey | undefined;
 
+/** The audience Supabase Auth gives the tokens of signed-in users (`anon` and others are refused). */
+const USER_AUDIENCE = 'authenticated';
+/** Clock skew allowed between Auth and the function when checking `exp` and `iat`. */
+const CLOCK_TOLERANCE_SECONDS = 30;
+
 /**
  * How user tokens are checked: the legacy HS256 secret when configured (the local stack, older
  * projects), otherwise the project's JWKS (`SUPABASE_JWKS`, or fetched from Auth). The platform's
@@ -77,13 +82,23 @@ export async function authenticate(req: Request, env: FunctionEnv, sessionPermis
   let payload: JWTPayload;
   try {
     const key = verifier(env);
-    const options = { algorithms: ['HS256', 'RS256', 'ES256'] };
+    // Signed by the project is not enough: the token must be one Auth issued to a signed-in user
+    // (aud `authenticated`, iss this project's Auth), and it must expire.
+    const options = {
+      algorithms: ['HS256', 'RS256', 'ES256'],
+      audience: USER_AUDIENCE,
+      issuer: env.authIssuer,
+      requiredClaims: ['exp', 'iat', 'sub'],
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+    };
     payload = (key instanceof Uint8Array ? await jwtVerify(match[1] as string, key, options) : await jwtVerify(match[1] as string, key, options)).payload;
   } catch (error) {
     if (error instanceof HttpError) throw error;
     if (error instanceof joseErrors.JWTExpired) throw HttpError.of('AUTHENTICATION_FAILED', 'token expired');
     throw HttpError.of('AUTHENTICATION_FAILED', 'invalid token');
   }
+  // jose does not refuse an `iat` in the future; a token from the future was not issued by Auth.
+  if ((payload.iat ?? 0) > Date.now() / 1000 + CLOCK_TOLERANCE_SECONDS) throw HttpError.of('AUTHENTICATION_FAILED', 'invalid token');
   const claims = UserClaims.safeParse(payload);
   if (!claims.success) throw HttpError.of('AUTHENTICATION_FAILED', 'a signed-in user token is required');
   return { userId: claims.data.sub, tenantId: claims.data.app_metadata?.tenant_id, claims: payload };

@@ -11,6 +11,11 @@ export interface FunctionEnv {
   /** Direct Postgres connection; queries switch to the caller's role per transaction. */
   readonly dbUrl: string;
   readonly supabaseUrl: string | undefined;
+  /**
+   * The `iss` of user tokens: the project's Auth URL (`<SUPABASE_URL>/auth/v1`), or
+   * `AUTH_JWT_ISSUER` for a project whose Auth is served from another address (custom domain).
+   */
+  readonly authIssuer: string;
   /** Legacy HS256 project JWT secret; when absent, user tokens are checked against the JWKS. */
   readonly authJwtSecret: string | undefined;
   /** `SUPABASE_JWKS` as provided to functions on projects with asymmetric signing keys. */
@@ -43,6 +48,9 @@ export function functionEnv(): FunctionEnv {
   if (!dbUrl) throw misconfigured('SUPABASE_DB_URL is not set');
   if (!sessionJwtSecret || sessionJwtSecret.length < 32) throw misconfigured('SESSION_JWT_SECRET must be at least 32 characters');
   if (!tokenServiceUrl || !z.url().safeParse(tokenServiceUrl).success) throw misconfigured('TOKEN_SERVICE_URL must be a URL');
+  const supabaseUrl = get('SUPABASE_URL');
+  const authIssuer = get('AUTH_JWT_ISSUER') ?? (supabaseUrl ? `${supabaseUrl.replace(/\/+$/, '')}/auth/v1` : undefined);
+  if (!authIssuer) throw misconfigured('SUPABASE_URL (or AUTH_JWT_ISSUER) is not set: user tokens cannot be checked');
   let iceServers: z.infer<typeof IceServerSchema>[] = [];
   const rawIce = get('ICE_SERVERS');
   if (rawIce) {
@@ -58,7 +66,8 @@ export function functionEnv(): FunctionEnv {
   }
   cached = {
     dbUrl,
-    supabaseUrl: get('SUPABASE_URL'),
+    supabaseUrl,
+    authIssuer,
     authJwtSecret: get('AUTH_JWT_SECRET'),
     jwks: get('SUPABASE_JWKS'),
     sessionJwtSecret,

@@ -63,16 +63,10 @@ export function entries(sessionId: string, count: number, offset = 0): Transcrip
   }));
 }
 
-/** A correctly signed user token for the seeded Acme proctor that expired a minute ago. */
-export async function expiredProctorToken(jwtSecret: string): Promise<string> {
+/** A user token for the seeded Acme proctor, as Auth issued it, that expired a minute ago. */
+export async function expiredProctorToken(stack: Pick<SupabaseStack, 'jwtSecret' | 'supabaseUrl'>): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ role: 'authenticated', app_metadata: { tenant_id: SEED.acme.tenantId }, session_id: crypto.randomUUID() })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(SEED.acme.proctorId)
-    .setAudience('authenticated')
-    .setIssuedAt(now - 3700)
-    .setExpirationTime(now - 60)
-    .sign(new TextEncoder().encode(jwtSecret));
+  return handSignedProctorToken(stack.jwtSecret, `${stack.supabaseUrl}/auth/v1`, { iat: now - 3700, exp: now - 60 });
 }
 
 /**
