@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { IPC_CHANNELS, StationFailure, type IpcParsedInput, type StationConfig, type StationError } from '@interview-station/contracts';
+import { IPC_CHANNELS, StationFailure, type IpcChannel, type IpcParsedInput, type StationConfig, type StationError } from '@interview-station/contracts';
 import { StationEvents } from './events';
 import type { StationHandlers } from './ipc/router';
 import type { Logger } from './log';
@@ -9,6 +9,7 @@ import { JournalStore } from './services/journal/journalStore';
 import type { PlatformInfo } from './services/platformInfo';
 import { ProctorService, type KioskControl } from './services/proctor/proctorService';
 import { chooseSecretStore } from './services/secrets/chooseSecretStore';
+import { StationSessions, type SessionScope } from './services/sessions/stationSessions';
 import type { StringCipher } from './services/secrets/encryptedFileSecretStore';
 import type { SecretStore } from './services/secrets/secretStore';
 import { startSupabaseServices, type SupabaseServices } from './services/supabaseServices';
@@ -39,6 +40,42 @@ export interface Station {
   dispose(): Promise<void>;
 }
 
+/** The channels whose input names an interview session. */
+export type SessionChannel = { [C in IpcChannel]: IpcParsedInput<C> extends { sessionId: string } ? C : never }[IpcChannel];
+
+/**
+ * How far back each session channel recognizes a session (see StationSessions). Typed over every
+ * channel whose input has a `sessionId`, so a new one cannot be added without deciding its scope.
+ * The calls that need the session JWT main holds only for this run's sessions are `run`; the
+ * transcript's, and ending an interview a crash interrupted, are `station`.
+ */
+export const SESSION_SCOPES: Record<SessionChannel, SessionScope> = {
+  'interview:live': 'run',
+  'interview:end': 'station',
+  'realtime:token': 'run',
+  'realtime:sdp-offer': 'run',
+  'transcript:append': 'station',
+  'transcript:list': 'station',
+  'transcript:export': 'station',
+};
+
+/**
+ * Every session channel's handler refuses, before it runs, an id this station did not start: main
+ * never writes into, ends or reads another proctor's interview because the renderer named it.
+ */
+function guardSessions(handlers: StationHandlers, sessions: StationSessions): StationHandlers {
+  const guarded: Record<string, unknown> = { ...handlers };
+  for (const [channel, scope] of Object.entries(SESSION_SCOPES) as [SessionChannel, SessionScope][]) {
+    const handler = handlers[channel] as ((input: { sessionId: string }) => Promise<unknown>) | undefined;
+    if (!handler) continue;
+    guarded[channel] = async (input: { sessionId: string }) => {
+      await sessions.require(input.sessionId, scope);
+      return handler(input);
+    };
+  }
+  return guarded as StationHandlers;
+}
+
 function notConnected(): Promise<never> {
   return Promise.reject(
     StationFailure.of('CONFIGURATION_INVALID', 'This station is not connected to a project: the policy needs supabaseUrl and supabaseAnonKey.'),
@@ -53,6 +90,7 @@ export async function createStation(deps: StationDeps): Promise<Station> {
   const config = new ConfigService(deps.config);
   const events = new StationEvents();
   const journals = new JournalStore(path.join(deps.dataDir, 'journal'));
+  const sessions = new StationSessions(journals);
   // Sync learns of new entries, and the journal of sideband ones, through each other.
   const online: { services?: SupabaseServices } = {};
   const transcripts = new TranscriptService(journals, undefined, (entry) => online.services?.syncing.sync.entryDurable(entry));
@@ -68,6 +106,8 @@ export async function createStation(deps: StationDeps): Promise<Station> {
       stationId: deps.config.stationId,
       onInterviewActive: deps.keepAwake,
       onSidebandTranscript: (entry) => void transcripts.record(entry).catch((error: unknown) => deps.log.error('sideband transcript not journaled', { error })),
+      sessions,
+      connectionMode: deps.config.connectionMode,
       log: deps.log,
     });
   }
@@ -84,7 +124,7 @@ export async function createStation(deps: StationDeps): Promise<Station> {
     .then((removed) => removed.length > 0 && deps.log.info('removed synced journals past retention', { count: removed.length }))
     .catch((error: unknown) => deps.log.warn('journal retention failed', { error }));
 
-  const handlers: StationHandlers = {
+  const handlers: StationHandlers = guardSessions({
     'app:info': async () => deps.platform.appInfo(),
     'config:get': async () => config.publicView(),
     'auth:sign-in': withProject((s, input: IpcParsedInput<'auth:sign-in'>) => s.auth.signIn(input.email, input.password)),
@@ -102,7 +142,7 @@ export async function createStation(deps: StationDeps): Promise<Station> {
     'network:state': async () =>
       supabase?.syncing.network.state() ?? { online: deps.isOnline?.() ?? true, supabaseReachable: false, checkedAt: new Date().toISOString() },
     'proctor:unlock': (input) => proctor.unlock(input),
-  };
+  }, sessions);
   deps.log.info('station services ready', { connectionMode: deps.config.connectionMode, storage: deps.secrets.kind });
   return {
     config: deps.config,

@@ -1,11 +1,12 @@
 import type { StationEvents } from '../events';
 import type { Logger } from '../log';
-import type { TranscriptEntry } from '@interview-station/contracts';
+import type { ConnectionMode, TranscriptEntry } from '@interview-station/contracts';
 import { AuthService } from './auth/authService';
 import { InterviewService } from './interview/interviewService';
 import type { JournalStore } from './journal/journalStore';
 import { isReachable } from './network/networkMonitor';
 import type { SecretStore } from './secrets/secretStore';
+import type { StationSessions } from './sessions/stationSessions';
 import { createSyncServices, type SyncServices } from './sync/syncServices';
 
 export interface SupabaseServicesDeps {
@@ -21,6 +22,10 @@ export interface SupabaseServicesDeps {
   /** Where sideband transcripts from the token service go (the journal). */
   readonly onSidebandTranscript: (entry: TranscriptEntry) => void;
   readonly onInterviewActive?: (active: boolean) => void;
+  /** The sessions this station started; every interview started here is recorded in it. */
+  readonly sessions: StationSessions;
+  /** The managed configuration's connection mode, asked of `interview-start`. */
+  readonly connectionMode: ConnectionMode;
   readonly log: Logger;
 }
 
@@ -69,6 +74,8 @@ export async function startSupabaseServices(deps: SupabaseServicesDeps): Promise
     getAccessToken: () => auth.accessToken(),
     onSidebandTranscript: deps.onSidebandTranscript,
     onActiveChange: deps.onInterviewActive,
+    onStarted: (sessionId) => deps.sessions.started(sessionId),
+    connectionMode: deps.connectionMode,
     log: deps.log.child('interview'),
   });
   await auth.start();

@@ -35,8 +35,11 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-function interviews(options: { stationId?: string; sideband?: TranscriptEntry[]; signedIn?: boolean; active?: boolean[] } = {}): InterviewService {
+function interviews(
+  options: { stationId?: string; sideband?: TranscriptEntry[]; signedIn?: boolean; active?: boolean[]; connectionMode?: 'direct' | 'hybrid' } = {},
+): InterviewService {
   return new InterviewService({
+    connectionMode: options.connectionMode ?? 'hybrid',
     supabaseUrl: String(stack.info['supabaseUrl']),
     anonKey: String(stack.info['anonKey']),
     stationId: 'stationId' in options ? options.stationId : SEED.acme.stationId,
@@ -49,9 +52,9 @@ function interviews(options: { stationId?: string; sideband?: TranscriptEntry[];
 
 describe('InterviewService on the local stack', () => {
   it('starts an interview and gets an ephemeral key for direct mode, without the renderer seeing the session JWT', async () => {
-    const service = interviews();
+    const service = interviews({ connectionMode: 'direct' });
     const started = await service.start({ templateId: SEED.acme.templateId, candidateRef: 'stack-direct' });
-    expect(started).toMatchObject({ architecture: 'hybrid', model: 'gpt-realtime', voice: 'marin' });
+    expect(started).toMatchObject({ architecture: 'direct', model: 'gpt-realtime', voice: 'marin' });
     const token = await service.realtimeToken({ sessionId: started.sessionId });
     expect(token.clientSecret).toMatch(/^ek_/);
     expect(token.callsUrl).toBe(`${String(stack.info['realtimeUrl'])}/v1/realtime/calls`);
@@ -66,6 +69,8 @@ describe('InterviewService on the local stack', () => {
     const { sessionId } = await service.start({ templateId: SEED.acme.templateId, candidateRef: 'stack-hybrid' });
     const peer = new OfferingPeer();
     peers.push(peer);
+    // Hybrid: the renderer holds no credential at all.
+    await expect(service.realtimeToken({ sessionId })).rejects.toMatchObject({ error: { code: 'NOT_AUTHORIZED' } });
     const answer = await service.sdpOffer({ sessionId, sdp: await peer.offer() });
     expect(answer.callId).toMatch(/^rtc_/);
     await peer.accept(answer.sdp);
@@ -79,7 +84,8 @@ describe('InterviewService on the local stack', () => {
     expect(ended.sessionId).toBe(sessionId);
     expect(ended.status).toBe('ended');
     expect(active).toEqual([true, false]);
-    await expect(service.realtimeToken({ sessionId })).rejects.toMatchObject({ error: { code: 'SESSION_NOT_FOUND' } });
+    await expect(service.realtimeToken({ sessionId })).rejects.toMatchObject({ error: { code: 'NOT_AUTHORIZED' } });
+    await expect(service.live({ sessionId })).rejects.toMatchObject({ error: { code: 'SESSION_NOT_FOUND' } });
   });
 
   it('refuses to start on a station that is not enrolled, or when nobody is signed in', async () => {

@@ -7,6 +7,7 @@ import {
   StationContextResponseSchema,
   edgeFunctionUrl,
   StationFailure,
+  type ConnectionMode,
   type EdgeFunctionName,
   type InterviewStartResponse,
   type IpcOutput,
@@ -27,12 +28,33 @@ export interface InterviewServiceDeps {
   readonly onSidebandTranscript: (entry: TranscriptEntry) => void;
   /** Told whenever an interview starts or ends, e.g. to keep the display awake meanwhile. */
   readonly onActiveChange?: (active: boolean) => void;
+  /**
+   * Told of every session this station starts, before the renderer learns its id (the station
+   * records it as its own: see StationSessions).
+   */
+  readonly onStarted?: (sessionId: string) => Promise<void>;
+  /** The managed configuration's connection mode, asked of `interview-start` (the session row decides). */
+  readonly connectionMode?: ConnectionMode;
+  readonly now?: () => number;
   readonly log: Logger;
 }
+
+/**
+ * Connection attempts per session per minute: the renderer retries a failed connection up to three
+ * times, and each attempt needs one key (direct) or one SDP exchange (hybrid). More is not a
+ * connection attempt.
+ */
+export const ATTEMPTS_PER_MINUTE = 3;
+/** Interviews this station may start per minute (each creates a session row and a journal). */
+export const STARTS_PER_MINUTE = 5;
 
 /** What main keeps per interview; none of it reaches the renderer. */
 interface LiveSession {
   readonly start: InterviewStartResponse;
+  /** Local clock at start: the interview may not outlast `maxDurationSeconds` from here. */
+  readonly startedAtMs: number;
+  /** When each connection attempt (key or SDP exchange) of the last minute was made. */
+  readonly attempts: number[];
   proxy?: SdpProxyClient;
 }
 
@@ -43,31 +65,49 @@ interface LiveSession {
  */
 export class InterviewService {
   private readonly sessions = new Map<string, LiveSession>();
+  private readonly starts: number[] = [];
+  private readonly now: () => number;
 
-  constructor(private readonly deps: InterviewServiceDeps) {}
+  constructor(private readonly deps: InterviewServiceDeps) {
+    this.now = deps.now ?? Date.now;
+  }
 
   async start(input: IpcParsedInput<'interview:start'>): Promise<IpcOutput<'interview:start'>> {
     const stationId = this.deps.stationId;
     if (!stationId) throw StationFailure.of('CONFIGURATION_INVALID', 'This station is not enrolled: the policy needs stationId.');
+    this.pruneExpired();
+    takeAttempt(this.starts, STARTS_PER_MINUTE, this.now(), 'interviews started on this station');
     const userToken = await this.userToken();
     const companyId = input.companyId ?? (await this.companyOf(input.templateId, userToken));
     const start = await postJson(
       this.functionUrl('interview-start'),
-      { companyId, templateId: input.templateId, stationId, candidateRef: input.candidateRef },
+      { companyId, templateId: input.templateId, stationId, candidateRef: input.candidateRef, architecture: this.deps.connectionMode ?? 'hybrid' },
       this.userHeaders(userToken),
       InterviewStartResponseSchema,
       'UPSTREAM_UNAVAILABLE',
     );
-    this.sessions.set(start.sessionId, { start });
+    await this.deps.onStarted?.(start.sessionId);
+    this.sessions.set(start.sessionId, { start, startedAtMs: this.now(), attempts: [] });
     this.deps.onActiveChange?.(true);
     this.deps.log.info('interview started', { sessionId: start.sessionId, architecture: start.webrtcConfig.architecture });
     const { architecture, model, voice, maxDurationSeconds } = start.webrtcConfig;
     return { sessionId: start.sessionId, architecture, model, voice, maxDurationSeconds, startedAt: start.metadata.createdAt };
   }
 
-  /** Direct mode: the ephemeral key, the only credential the renderer ever holds. */
+  /**
+   * Direct mode: the ephemeral key, the only credential the renderer ever holds. Only for a session
+   * this station started in this run whose row says `direct` (hybrid sessions keep every credential
+   * in main and the token service), one per connection attempt, and never past the interview's
+   * maximum duration.
+   */
   async realtimeToken(input: IpcParsedInput<'realtime:token'>): Promise<IpcOutput<'realtime:token'>> {
-    const { start } = this.session(input.sessionId);
+    const live = this.sessions.get(input.sessionId);
+    if (!live) throw StationFailure.of('NOT_AUTHORIZED', 'No realtime key: this station did not start that interview in this run.', 'sessionId');
+    if (live.start.webrtcConfig.architecture !== 'direct') {
+      throw StationFailure.of('NOT_AUTHORIZED', 'No realtime key for a hybrid interview: its offer goes through the station (realtime:sdp-offer).', 'sessionId');
+    }
+    this.connectionAttempt(live, 'realtime keys');
+    const { start } = live;
     void this.reportConnecting(input.sessionId);
     const minted = await postJson(
       `${start.webrtcConfig.tokenServiceUrl.replace(/\/$/, '')}/api/realtime/sessions`,
@@ -82,6 +122,10 @@ export class InterviewService {
   /** Hybrid mode: the offer goes through the token service, which keeps a sideband on the call. */
   async sdpOffer(input: IpcParsedInput<'realtime:sdp-offer'>): Promise<IpcOutput<'realtime:sdp-offer'>> {
     const live = this.session(input.sessionId);
+    if (live.start.webrtcConfig.architecture !== 'hybrid') {
+      throw StationFailure.of('NOT_AUTHORIZED', 'A direct interview connects with its realtime key (realtime:token), not through the SDP proxy.', 'sessionId');
+    }
+    this.connectionAttempt(live, 'SDP exchanges');
     void this.reportConnecting(input.sessionId);
     const url = live.start.webrtcConfig.websocketUrl;
     if (!url) throw StationFailure.of('CONFIGURATION_INVALID', 'interview-start gave no SDP proxy URL for hybrid mode.');
@@ -153,6 +197,25 @@ export class InterviewService {
     );
   }
 
+  /** Bounds connection attempts per session, and refuses them once the interview's time is up. */
+  private connectionAttempt(live: LiveSession, what: string): void {
+    const now = this.now();
+    if (now - live.startedAtMs > live.start.webrtcConfig.maxDurationSeconds * 1000) {
+      throw StationFailure.of('SESSION_EXPIRED', 'The interview reached its maximum length; no new connection is made.', 'sessionId');
+    }
+    takeAttempt(live.attempts, ATTEMPTS_PER_MINUTE, now, `${what} for this interview`);
+  }
+
+  /** Sessions whose session JWT has expired can do nothing more; main stops holding them. */
+  private pruneExpired(): void {
+    const now = this.now();
+    for (const [sessionId, live] of this.sessions) {
+      if (Date.parse(live.start.metadata.expiresAt) > now) continue;
+      live.proxy?.close();
+      this.sessions.delete(sessionId);
+    }
+  }
+
   private session(sessionId: string): LiveSession {
     const live = this.sessions.get(sessionId);
     if (!live) throw StationFailure.of('SESSION_NOT_FOUND', 'No interview with that id was started on this station.', 'sessionId');
@@ -183,4 +246,11 @@ export class InterviewService {
     if (only && others.length === 0) return only.id;
     throw StationFailure.of('VALIDATION_FAILED', 'companyId: choose the company this interview is for', 'companyId');
   }
+}
+
+/** A sliding one-minute window: records an attempt at `now`, or refuses with RATE_LIMITED past `max`. */
+function takeAttempt(times: number[], max: number, now: number, what: string): void {
+  while (times.length > 0 && now - times[0]! >= 60_000) times.shift();
+  if (times.length >= max) throw StationFailure.of('RATE_LIMITED', `At most ${max} ${what} per minute; try again shortly.`);
+  times.push(now);
 }

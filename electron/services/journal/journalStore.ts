@@ -42,6 +42,21 @@ export class JournalStore {
     return journal;
   }
 
+  /**
+   * Whether the session has a journal on this machine, without creating one (unlike `session`).
+   * A session this station started always has one: `interview:start` creates it.
+   */
+  async has(sessionId: string): Promise<boolean> {
+    const id = UuidSchema.safeParse(sessionId);
+    if (!id.success) return false;
+    const key = id.data.toLowerCase();
+    if (this.open.has(key)) return true;
+    return stat(this.fileOf(key)).then(
+      (info) => info.isFile(),
+      () => false,
+    );
+  }
+
   /** Session ids with a journal on disk. */
   async sessionIds(): Promise<string[]> {
     const names = await readdir(this.dir).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? [] : Promise.reject(error)));
