@@ -1,4 +1,5 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,10 +43,11 @@ afterAll(async () => {
 });
 
 /** Opens the bridge the way a page would; resolves with the socket or the HTTP status that refused it. */
-function attempt(options: { origin?: string; protocols?: string[] }): Promise<WebSocket | number> {
+function attempt(options: { origin?: string; protocols?: string[]; host?: string }): Promise<WebSocket | number> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(`${host.origin.replace('http', 'ws')}/bridge`, options.protocols ?? [BRIDGE_PROTOCOL, `token.${token}`], {
       origin: options.origin ?? host.origin,
+      ...(options.host ? { headers: { host: options.host } } : {}),
     });
     socket.once('open', () => resolve(socket));
     socket.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
@@ -57,6 +59,19 @@ async function connect(): Promise<WebSocket> {
   const socket = await attempt({});
   if (typeof socket === 'number') throw new Error(`the bridge refused the trusted page with ${socket}`);
   return socket;
+}
+
+/** A GET with the Host header a browser would send for `hostHeader` (fetch cannot set Host). */
+function getWithHost(hostHeader: string, pathname = '/'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(pathname, host.origin);
+    const request = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, headers: { host: hostHeader } }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    request.once('error', reject);
+    request.end();
+  });
 }
 
 async function call(socket: WebSocket, id: number, channel: string, input: unknown): Promise<unknown> {
@@ -85,6 +100,21 @@ describe('web host', () => {
     expect(await response.text()).toContain('<script type="module" src="/web-bridge.js"></script>');
     expect((await fetch(`${host.origin}/../../package.json`)).status).toBe(404);
     expect((await fetch(`${host.origin}/`, { method: 'POST' })).status).toBe(405);
+  });
+
+  it('answers only its own host names (DNS rebinding): pages and the bridge', async () => {
+    const port = new URL(host.origin).port;
+    expect(await getWithHost(`127.0.0.1:${port}`)).toBe(200);
+    expect(await getWithHost(`localhost:${port}`)).toBe(200);
+    for (const name of [`attacker.example:${port}`, 'attacker.example', `127.0.0.1:${Number(port) + 1}`, `127.0.0.1.attacker.example:${port}`]) {
+      expect(await getWithHost(name)).toBe(421);
+      expect(await getWithHost(name, '/index.html')).toBe(421);
+    }
+    // A rebinding page's own origin would be refused anyway; the Host check stands on its own.
+    expect(await attempt({ host: `attacker.example:${port}` })).toBe(421);
+    const own = await attempt({ host: `localhost:${port}` });
+    expect(own).not.toBe(421);
+    if (typeof own !== 'number') own.close();
   });
 
   it('refuses a bridge connection from another origin', async () => {

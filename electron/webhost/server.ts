@@ -72,11 +72,21 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     http.once('error', reject);
     http.listen(options.port, '127.0.0.1', () => resolve());
   });
-  const origin = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  const port = (http.address() as AddressInfo).port;
+  const origin = `http://127.0.0.1:${port}`;
   const router = options.createRouter(origin);
-  const csp = contentSecurityPolicy([`ws://127.0.0.1:${(http.address() as AddressInfo).port}`]);
+  const csp = contentSecurityPolicy([`ws://127.0.0.1:${port}`]);
+  // DNS rebinding: a page on attacker.example whose name now resolves to 127.0.0.1 reaches this
+  // port with its own name in Host. Only the names this host is served under are answered.
+  const ownHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  const isOwnHost = (request: IncomingMessage): boolean => ownHosts.has((request.headers.host ?? '').toLowerCase());
 
   http.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    if (!isOwnHost(request)) {
+      log.warn('refused a request for another host name', { host: String(request.headers.host ?? '').slice(0, 100) });
+      response.writeHead(421, { 'content-type': 'text/plain', connection: 'close' }).end('Misdirected request');
+      return;
+    }
     void serveFile(request, response);
   });
 
@@ -100,6 +110,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   }
 
   http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (!isOwnHost(request)) {
+      log.warn('refused a bridge connection for another host name', { host: String(request.headers.host ?? '').slice(0, 100) });
+      return refuseUpgrade(socket, 421, 'Misdirected Request');
+    }
     const pathname = new URL(request.url ?? '/', origin).pathname;
     if (pathname !== BRIDGE_PATH) return refuseUpgrade(socket, 404, 'Not Found');
     if (request.headers.origin !== origin) {
