@@ -66,9 +66,10 @@ export function bearerToken(req: IncomingMessage): string | null {
  * The upgrade's token: the header (the station's main process), else `?token=` for browser
  * clients, which cannot set headers on a WebSocket. The query string is never logged.
  */
-export function upgradeToken(req: IncomingMessage): string | null {
+export function upgradeToken(req: IncomingMessage, query: URLSearchParams): string | null {
   const fromHeader = bearerToken(req);
   if (fromHeader) return fromHeader;
-  const query = new URL(req.url ?? '/', 'http://localhost').searchParams.get('token');
-  return query && query.length > 0 ? query : null;
+  const tokens = query.getAll('token');
+  if (tokens.length > 1) throw StationFailure.of('AUTHENTICATION_FAILED', 'more than one session token');
+  return tokens[0] ? tokens[0] : null;
 }

@@ -11,6 +11,13 @@ export class ForeignSessionFailure extends StationFailure {
   }
 }
 
+/** A route that exists but does not take this method: 405 with the `Allow` header. */
+export class MethodNotAllowedFailure extends StationFailure {
+  constructor(readonly allow: readonly string[]) {
+    super(StationFailure.of('METHOD_NOT_ALLOWED', `use ${allow.join(' or ')}`).error);
+  }
+}
+
 /** The HTTP status of a code: the contracts' one table (contracts/errors.ts). */
 export { httpStatusFor };
 

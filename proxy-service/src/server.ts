@@ -7,6 +7,7 @@ import { type ServiceConfig, transcriptFunctionUrl } from './config';
 import { ForeignSessionFailure } from './errors';
 import { createApi, sendMetrics } from './http/api';
 import { refuseUpgrade, sendFailure } from './http/respond';
+import { parseTarget } from './http/target';
 import { createIsolation } from './isolation/create';
 import type { InstanceCommand } from './isolation/processIsolation';
 import type { IsolationStrategy } from './isolation/strategy';
@@ -121,11 +122,7 @@ export async function startTokenService(config: ServiceConfig, overrides: Servic
   });
 
   const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, (req: IncomingMessage, res: ServerResponse) => {
-    api(req, res)
-      .then((handled) => {
-        if (!handled) sendFailure(res, StationFailure.of('SESSION_NOT_FOUND', 'no such route'));
-      })
-      .catch((error: unknown) => sendFailure(res, error));
+    api(req, res).catch((error: unknown) => sendFailure(res, error));
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => undefined);
@@ -134,10 +131,10 @@ export async function startTokenService(config: ServiceConfig, overrides: Servic
 
   async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     try {
-      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-      if (path !== '/ws') throw StationFailure.of('SESSION_NOT_FOUND', 'no such route');
+      const { path, query } = parseTarget(req.url);
+      if (path !== '/ws') throw StationFailure.of('NOT_FOUND', 'no such route');
       if (draining) throw StationFailure.of('UPSTREAM_UNAVAILABLE', 'the token service is shutting down; reconnect');
-      const token = upgradeToken(req);
+      const token = upgradeToken(req, query);
       if (!token) throw StationFailure.of('AUTHENTICATION_FAILED', 'missing session token');
       const claims = await verifier.verify(token);
       // Every check before routing: a refused socket provisions no per-session instance.
@@ -156,8 +153,8 @@ export async function startTokenService(config: ServiceConfig, overrides: Servic
 
   await listen(server, config.PORT, config.HOST);
   const metricsServer = config.METRICS_PORT === undefined ? null : await listen(createServer((req, res) => {
-    if (req.method === 'GET' && req.url === '/metrics') void sendMetrics(metrics, res);
-    else res.writeHead(404).end();
+    if (req.method === 'GET' && req.url === '/metrics') void sendMetrics(metrics, res).catch((error: unknown) => sendFailure(res, error));
+    else sendFailure(res, StationFailure.of('NOT_FOUND', 'only /metrics here'));
   }), config.METRICS_PORT, config.HOST);
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;

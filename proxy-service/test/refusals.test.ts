@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SDP_PROXY_MAX_PAYLOAD } from '@interview-station/contracts';
+import { type ErrorCode, SDP_PROXY_MAX_PAYLOAD, httpStatusFor } from '@interview-station/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RealtimeSimulatorHandle, startRealtimeSimulator } from '../../devstack/realtime/index';
 import { type Harness, claimsOf, newSecret, postJson, signSession, startHarness, unsignedToken } from './support/harness';
@@ -63,18 +63,17 @@ describe('POST /api/realtime/sessions refusals', () => {
   it('refuses malformed, oversized and over-specified bodies, naming the field', async () => {
     const sessionId = randomUUID();
     const token = await h.token({ sessionId });
-    const cases: [unknown, string | undefined][] = [
-      ['{not json', undefined],
-      [{}, 'sessionId'],
-      [{ sessionId: 'not-a-uuid' }, 'sessionId'],
+    const cases: [unknown, string, string | undefined][] = [
+      ['{not json', 'VALIDATION_FAILED', undefined],
+      [{}, 'VALIDATION_FAILED', 'sessionId'],
+      [{ sessionId: 'not-a-uuid' }, 'VALIDATION_FAILED', 'sessionId'],
       // Model, voice and instructions come from the signed session, never from the body.
-      [{ sessionId, model: 'gpt-4o-mini-realtime' }, 'model'],
-      [{ sessionId, instructions: 'x'.repeat(5000) }, undefined],
+      [{ sessionId, model: 'gpt-4o-mini-realtime' }, 'VALIDATION_FAILED', 'model'],
+      [{ sessionId, instructions: 'x'.repeat(5000) }, 'PAYLOAD_TOO_LARGE', undefined],
     ];
-    for (const [body, field] of cases) {
+    for (const [body, code, field] of cases) {
       const res = await postJson(`${h.url}/api/realtime/sessions`, body, token);
-      expect(res.status).toBe(400);
-      expect(res.json).toMatchObject({ code: 'VALIDATION_FAILED', retryable: false });
+      expect([res.status, res.json.code, res.json.retryable]).toEqual([httpStatusFor(code as ErrorCode), code, false]);
       if (field) expect(res.json['field']).toBe(field);
     }
   });

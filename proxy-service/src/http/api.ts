@@ -10,7 +10,7 @@ import {
   parseContract,
 } from '@interview-station/contracts';
 import { type SessionTokenVerifier, assertPermission, assertSession, bearerToken } from '../auth';
-import { ForeignSessionFailure } from '../errors';
+import { ForeignSessionFailure, MethodNotAllowedFailure } from '../errors';
 import type { IceServer } from '@interview-station/contracts';
 import type { IsolationStrategy } from '../isolation/strategy';
 import type { Logger } from '../logger';
@@ -19,7 +19,8 @@ import type { RateLimits } from '../rateLimit';
 import type { SessionRegistry } from '../sessions';
 import type { SessionSettingsSource } from '../sessionSettings';
 import type { RealtimeUpstream } from '../upstream/openai';
-import { readJson, sendFailure, sendJson } from './respond';
+import { discardBody, readJson, sendFailure, sendJson } from './respond';
+import { decodeSegment, parseTarget } from './target';
 
 export interface ApiDeps {
   readonly verifier: SessionTokenVerifier;
@@ -47,38 +48,60 @@ export async function sendMetrics(metrics: ServiceMetrics, res: ServerResponse):
   res.writeHead(200, { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' }).end(text);
 }
 
-const END_PATH = /^\/api\/realtime\/sessions\/([^/]{1,64})\/end$/;
+const END_PATH = /^\/api\/realtime\/sessions\/([^/]{1,200})\/end$/;
 
-/** The HTTP API: health, readiness, metrics, mint and end. Returns false when no route matched. */
+/**
+ * The HTTP API: health, readiness, metrics, mint and end. Every request gets an answer: a route's
+ * own, or a StationError with the contracts' status for its code (a malformed target is
+ * VALIDATION_FAILED, an unknown route NOT_FOUND, a wrong method METHOD_NOT_ALLOWED).
+ */
 export function createApi(deps: ApiDeps) {
-  return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (req.method === 'GET' && path === '/healthz') return sendJson(res, 200, { status: 'ok' }), true;
-    if (req.method === 'GET' && path === '/readyz') {
-      const ready = !deps.isDraining() && (await deps.isReady());
-      return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : deps.isDraining() ? 'draining' : 'upstream unreachable' }), true;
-    }
-    if (req.method === 'GET' && path === '/metrics' && deps.publicMetrics) return await sendMetrics(deps.metrics, res), true;
-    if (path === '/api/realtime/sessions') {
-      if (req.method !== 'POST') return sendFailure(res, StationFailure.of('VALIDATION_FAILED', 'use POST')), true;
-      await guarded(deps, res, () => mint(deps, req, res));
-      return true;
-    }
-    const end = END_PATH.exec(path);
-    if (end) {
-      if (req.method !== 'POST') return sendFailure(res, StationFailure.of('VALIDATION_FAILED', 'use POST')), true;
-      await guarded(deps, res, () => endSession(deps, req, res, decodeURIComponent(end[1] ?? '')));
-      return true;
-    }
-    return false;
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    await guarded(deps, req, res, async () => {
+      const { path } = parseTarget(req.url);
+      if (path === '/healthz') {
+        allow(req, 'GET');
+        return sendJson(res, 200, { status: 'ok' });
+      }
+      if (path === '/readyz') {
+        allow(req, 'GET');
+        const ready = !deps.isDraining() && (await deps.isReady());
+        return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : deps.isDraining() ? 'draining' : 'upstream unreachable' });
+      }
+      if (path === '/metrics' && deps.publicMetrics) {
+        allow(req, 'GET');
+        return sendMetrics(deps.metrics, res);
+      }
+      if (path === '/api/realtime/sessions') {
+        allow(req, 'POST');
+        assertAccepting(deps);
+        return mint(deps, req, res);
+      }
+      const end = END_PATH.exec(path);
+      if (end) {
+        allow(req, 'POST');
+        assertAccepting(deps);
+        return endSession(deps, req, res, decodeSegment(end[1] ?? '', 'sessionId'));
+      }
+      throw StationFailure.of('NOT_FOUND', 'no such route');
+    });
   };
 }
 
-async function guarded(deps: ApiDeps, res: ServerResponse, work: () => Promise<void>): Promise<void> {
+function allow(req: IncomingMessage, method: string): void {
+  if (req.method !== method && !(method === 'GET' && req.method === 'HEAD')) throw new MethodNotAllowedFailure([method]);
+}
+
+function assertAccepting(deps: ApiDeps): void {
+  if (deps.isDraining()) throw StationFailure.of('UPSTREAM_UNAVAILABLE', 'the token service is shutting down; try again');
+}
+
+/** Runs a route; a refusal is answered, counted and logged at info (only INTERNAL is an error). */
+async function guarded(deps: ApiDeps, req: IncomingMessage, res: ServerResponse, work: () => Promise<void>): Promise<void> {
   try {
-    if (deps.isDraining()) throw StationFailure.of('UPSTREAM_UNAVAILABLE', 'the token service is shutting down; try again');
     await work();
   } catch (error) {
+    await discardBody(req);
     const body = sendFailure(res, error);
     deps.metrics.refusals.inc({ code: body.code });
     deps.log.info({ code: body.code }, 'request refused');

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { StationFailure, type StationError } from '@interview-station/contracts';
-import { ForeignSessionFailure, httpStatusFor, toStationError } from '../errors';
+import { ForeignSessionFailure, MethodNotAllowedFailure, httpStatusFor, toStationError } from '../errors';
 import { RateLimitedFailure } from '../rateLimit';
 
 /** JSON with `no-store`: nothing this service answers may be cached (keys, ids). */
@@ -18,6 +18,7 @@ export function failureResponse(error: unknown): { status: number; body: Station
   const headers: Record<string, string> = {};
   if (error instanceof RateLimitedFailure) headers['retry-after'] = String(error.retryAfterSeconds);
   if (error instanceof ForeignSessionFailure && error.replayElsewhere) headers['fly-replay'] = 'elsewhere=true';
+  if (error instanceof MethodNotAllowedFailure) headers['allow'] = error.allow.join(', ');
   return { status: httpStatusFor(body.code), body, headers };
 }
 
@@ -43,21 +44,60 @@ export function refuseUpgrade(socket: Duplex, error: unknown): StationError {
   return body;
 }
 
-/** Reads a JSON body of at most `limit` bytes; a StationFailure (VALIDATION_FAILED) otherwise. */
+/**
+ * Lets a refused request's unread body arrive (discarded, for at most `waitMs`) before answering:
+ * closing a socket with unread bytes resets it, and the caller would never see the typed refusal.
+ */
+export async function discardBody(req: IncomingMessage, waitMs = 1_000): Promise<void> {
+  if (req.complete || req.destroyed) return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, waitMs);
+    timer.unref();
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    req.once('end', done).once('error', done).once('close', done);
+    req.resume();
+  });
+}
+
+/**
+ * Reads a JSON body of at most `limit` bytes, stopping at the limit (a chunked body is not read to
+ * its end first). Another media type → UNSUPPORTED_MEDIA_TYPE (415), too big → PAYLOAD_TOO_LARGE
+ * (413), not JSON → VALIDATION_FAILED (400).
+ */
 export async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/json') throw StationFailure.of('VALIDATION_FAILED', 'content-type must be application/json');
-  const declared = Number(req.headers['content-length'] ?? '0');
-  if (declared > limit) throw StationFailure.of('VALIDATION_FAILED', `request body larger than ${limit} bytes`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw StationFailure.of('VALIDATION_FAILED', `request body larger than ${limit} bytes`);
-    chunks.push(chunk);
-  }
+  if (type !== 'application/json') throw StationFailure.of('UNSUPPORTED_MEDIA_TYPE', 'content-type must be application/json');
+  const tooLarge = () => StationFailure.of('PAYLOAD_TOO_LARGE', `request body larger than ${limit} bytes`);
+  if (Number(req.headers['content-length'] ?? '0') > limit) throw tooLarge();
+  // Listeners, not `for await`: leaving that loop early destroys the request, and with it the
+  // socket the refusal has to go out on.
+  const body = await new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      req.off('data', onData).off('end', onEnd).off('error', onError);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      stop();
+      reject(tooLarge());
+    };
+    const onEnd = () => {
+      stop();
+      resolve(Buffer.concat(chunks));
+    };
+    const onError = () => {
+      stop();
+      reject(StationFailure.of('VALIDATION_FAILED', 'the request body was cut off'));
+    };
+    req.on('data', onData).once('end', onEnd).once('error', onError);
+  });
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return JSON.parse(body.toString('utf8'));
   } catch {
     throw StationFailure.of('VALIDATION_FAILED', 'request body is not valid JSON');
   }

@@ -56,7 +56,8 @@ export class ProcessIsolation implements IsolationStrategy {
     const instance = this.children.get(claims.session_id);
     if (!instance) return { kind: 'local' };
     const { port } = await instance.ready;
-    const answer = await fetch(`http://127.0.0.1:${port}${req.url ?? ''}`, {
+    // The verified session's own end path, not the caller's raw target.
+    const answer = await fetch(`http://127.0.0.1:${port}/api/realtime/sessions/${claims.session_id}/end`, {
       method: 'POST',
       headers: { authorization: req.headers.authorization ?? '' },
       signal: AbortSignal.timeout(15_000),
