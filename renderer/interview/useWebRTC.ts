@@ -1,0 +1,97 @@
+import { useCallback, useEffect, useRef } from 'react';
+import { stationError, type StationError } from '@interview-station/contracts';
+import type { CallSetup } from './callSetup';
+import type { ConnectionStatus } from './connectionState';
+import { openRealtimeCall, type RealtimeCall } from './peerConnection';
+import { toStationError } from './retry';
+import { useConnectionState } from './useConnectionState';
+import { useRetry } from './useRetry';
+
+export interface WebRTCOptions {
+  /** Build or keep the call while true; close it when false (ending, ended). */
+  readonly active: boolean;
+  readonly stream: MediaStream | null;
+  readonly audioElement: HTMLAudioElement | null;
+  /** Per attempt: the mode's ICE servers and SDP exchange (useSDPProxy or useOpenAIConnection). */
+  readonly prepare: () => Promise<CallSetup>;
+  readonly onEvent: (event: unknown) => void;
+  /** The call's data channel opened; `reconnected` when it replaces a dropped call. */
+  readonly onOpen: (call: RealtimeCall, reconnected: boolean) => void;
+  readonly onLost: (error: StationError) => void;
+  readonly onAttempt: (attempt: number) => void;
+  /** Every attempt failed (or one failed in a way retrying cannot fix). */
+  readonly onFailed: (error: StationError) => void;
+}
+
+/**
+ * Orchestrates one interview's calls: connect with retries while `active`, rebuild after a drop
+ * (useRetry again), close when no longer active. The imperative peer code is in peerConnection.ts.
+ */
+export function useWebRTC(options: WebRTCOptions): { readonly status: ConnectionStatus; send(event: Record<string, unknown>): boolean } {
+  const [status, dispatch] = useConnectionState();
+  const retry = useRetry();
+  const call = useRef<RealtimeCall | null>(null);
+  const latest = useRef(options);
+  useEffect(() => {
+    latest.current = options;
+  });
+
+  const ready = options.active && options.stream !== null && options.audioElement !== null;
+  useEffect(() => {
+    if (!ready) return;
+    let disposed = false;
+    const connect = (reconnecting: boolean) => {
+      const { stream, audioElement } = latest.current;
+      if (!stream || !audioElement || disposed) return;
+      dispatch({ type: reconnecting ? 'lost' : 'connect' });
+      void retry
+        .run(
+          async () => {
+            const setup = await latest.current.prepare();
+            return openRealtimeCall({
+              stream,
+              audioElement,
+              iceServers: setup.iceServers,
+              exchangeSdp: setup.exchangeSdp,
+              onEvent: (event) => latest.current.onEvent(event),
+              onStateChange: (state) => {
+                if (state !== 'lost' || disposed) return;
+                call.current = null;
+                latest.current.onLost(stationError('WEBRTC_CONNECTION_FAILED', 'The call dropped.'));
+                connect(true);
+              },
+            });
+          },
+          (attempt) => {
+            if (attempt > 1) dispatch({ type: 'retry' });
+            latest.current.onAttempt(attempt);
+          },
+        )
+        .then(
+          (opened) => {
+            if (disposed) return opened.close();
+            call.current = opened;
+            dispatch({ type: 'open' });
+            latest.current.onOpen(opened, reconnecting);
+          },
+          (error: unknown) => {
+            if (disposed) return;
+            dispatch({ type: 'fail' });
+            latest.current.onFailed(toStationError(error));
+          },
+        );
+    };
+    connect(false);
+    return () => {
+      disposed = true;
+      retry.cancel();
+      dispatch({ type: 'disconnect' });
+      call.current?.close();
+      call.current = null;
+      dispatch({ type: 'closed' });
+    };
+  }, [ready, retry, dispatch]);
+
+  const send = useCallback((event: Record<string, unknown>) => call.current?.send(event) ?? false, []);
+  return { status, send };
+}
