@@ -50,8 +50,10 @@ export const ServiceConfigSchema = z.object({
   RATE_TENANT_PER_MINUTE: int(1, 100_000).default(600),
   RATE_SESSION_PER_MINUTE: int(1, 10_000).default(60),
   DRAIN_GRACE_MS: int(0, 120_000).default(10_000),
-  /** Serve `/metrics` on this port only (private; Fly scrapes it) instead of the public one. */
+  /** Serve `/metrics` on this port (private; Fly scrapes it). Without it, `/metrics` is not served. */
   METRICS_PORT: int(0, 65535).optional(),
+  /** Explicit opt-in to also serve `/metrics` on the public port (never the default). */
+  METRICS_PUBLIC: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
   HEARTBEAT_MS: int(100, 300_000).default(30_000),
   /** A client whose unsent data stays above SLOW_CONSUMER_BYTES for SLOW_CONSUMER_MS is dropped. */
   SLOW_CONSUMER_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),

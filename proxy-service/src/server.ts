@@ -39,6 +39,8 @@ export interface ServiceOverrides {
 export interface TokenService {
   /** `http://host:port` as bound. */
   readonly url: string;
+  /** The private metrics listener (`METRICS_PORT`), or null when there is none. */
+  readonly metricsUrl: string | null;
   readonly server: Server;
   readonly metrics: ServiceMetrics;
   readonly registry: SessionRegistry;
@@ -112,7 +114,7 @@ export async function startTokenService(config: ServiceConfig, overrides: Servic
     ephemeralKeySeconds: config.EPHEMERAL_KEY_SECONDS,
     sessionOnly: config.SESSION_ONLY,
     replayElsewhere,
-    publicMetrics: config.METRICS_PORT === undefined,
+    publicMetrics: config.METRICS_PUBLIC,
     isDraining: () => draining,
     isReady: async () => {
       if (ready && Date.now() - ready.at < READY_CACHE_MS) return ready.value;
@@ -176,8 +178,10 @@ export async function startTokenService(config: ServiceConfig, overrides: Servic
     await Promise.all([server, metricsServer].map((s) => new Promise<void>((resolve) => (s ? s.close(() => resolve()) : resolve()))));
   };
 
+  const metricsAddress = metricsServer?.address() as AddressInfo | undefined;
   return {
     url,
+    metricsUrl: metricsAddress ? `http://${metricsAddress.family === 'IPv6' ? `[${metricsAddress.address}]` : metricsAddress.address}:${metricsAddress.port}` : null,
     server,
     metrics,
     registry,

@@ -49,7 +49,7 @@ async function mintThrough(h: Harness) {
 describe('minting when OpenAI fails', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ openaiUrl: fakeUrl, apiKey: 'sk-test-0123456789', env: { UPSTREAM_TIMEOUT_MS: '300' } });
+    h = await startHarness({ openaiUrl: fakeUrl, apiKey: 'sk-test-0123456789', env: { UPSTREAM_TIMEOUT_MS: '300', METRICS_PUBLIC: 'true' } });
   });
   afterAll(() => h?.close());
 

@@ -38,7 +38,7 @@ export interface ApiDeps {
   readonly replayElsewhere: boolean;
   readonly isDraining: () => boolean;
   readonly isReady: () => Promise<boolean>;
-  /** False when metrics are served on their own private port. */
+  /** `/metrics` on the public port too: only with the explicit METRICS_PUBLIC=true. */
   readonly publicMetrics: boolean;
 }
 

@@ -97,7 +97,7 @@ export class ProcessIsolation implements IsolationStrategy {
   private spawn(sessionId: string): Instance {
     const log = this.options.log.child({ sessionId });
     // A port of its own, no public URL and no metrics port of its own (the parent's would clash).
-    const env = { ...this.options.env, ISOLATION: 'shared', SESSION_ONLY: sessionId, HOST: '127.0.0.1', PORT: '0', PUBLIC_URL: '', METRICS_PORT: '' };
+    const env = { ...this.options.env, ISOLATION: 'shared', SESSION_ONLY: sessionId, HOST: '127.0.0.1', PORT: '0', PUBLIC_URL: '', METRICS_PORT: '', METRICS_PUBLIC: '' };
     const child = spawn(this.options.command.command, [...this.options.command.args], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     const ready = new Promise<{ port: number }>((resolve, reject) => {
