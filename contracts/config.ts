@@ -26,7 +26,19 @@ export const StationConfigSchema = z
     /** Microphone labels allowed for interviews (case-insensitive substrings); empty means any. */
     allowedMicrophones: z.array(z.string().min(1).max(200)).max(32).default([]),
     maxInterviewMinutes: z.number().int().min(1).max(60).default(60),
-    updates: z.union([z.literal('off'), z.object({ channel: z.enum(['stable', 'beta']) }).strict()]).default({ channel: 'stable' }),
+    /**
+     * Automatic updates: `"off"` freezes the installed version (exam periods), or the channel to
+     * follow on the update feed IT hosts (electron-builder's generic feed: `latest*.yml`, `beta*.yml`).
+     * Never during an interview, never a downgrade.
+     */
+    updates: z
+      .union([
+        z.literal('off'),
+        z.object({ channel: z.enum(['stable', 'beta']), url: z.url({ protocol: /^https$/, error: 'must be an https:// URL' }) }).strict(),
+      ])
+      .default('off'),
+    /** Displays allowed while an interview starts (1: a second screen must be unplugged first). */
+    maxDisplays: z.number().int().min(1).max(8).default(1),
     logLevel: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
   })
   .strict();
