@@ -78,6 +78,7 @@ export async function startTokenService(config: ServiceConfig, overrides: Servic
     ? new TranscriptForwarder({ url: functionUrl, anonKey: config.SUPABASE_ANON_KEY, timeoutMs: config.UPSTREAM_TIMEOUT_MS, log, metrics })
     : null;
   if (!forwarder) log.warn('no SUPABASE_URL: sideband transcripts reach the client but are not stored by the token service');
+  else if (!config.SUPABASE_ANON_KEY) log.warn('no SUPABASE_ANON_KEY: a gateway that verifies JWTs (hosted Supabase) refuses the forwarded transcripts');
   const verifier = new SessionTokenVerifier(config.SESSION_JWT_SECRET);
   // Fly sets FLY_MACHINE_ID on every machine; a session machine is also in the app's load balancing.
   const replayElsewhere = Boolean(config.SESSION_ONLY && config.FLY_MACHINE_ID);

@@ -25,7 +25,7 @@ beforeAll(async () => {
   sim = await startRealtimeSimulator();
   const secret = newSecret();
   sink = await new TranscriptSink(secret).start();
-  h = await startHarness({ openaiUrl: sim.url, apiKey: sim.apiKey, secret, settings, env: { TRANSCRIPT_FUNCTION_URL: sink.url } });
+  h = await startHarness({ openaiUrl: sim.url, apiKey: sim.apiKey, secret, settings, env: { TRANSCRIPT_FUNCTION_URL: sink.url, SUPABASE_ANON_KEY: sink.anonKey } });
 });
 
 afterAll(async () => {

@@ -1,4 +1,11 @@
-import { TranscriptBatchRequestSchema, type TranscriptEntry, parseContract, transcriptKeyString } from '@interview-station/contracts';
+import {
+  type ResponseClass,
+  TranscriptBatchRequestSchema,
+  type TranscriptEntry,
+  classifyResponse,
+  parseContract,
+  transcriptKeyString,
+} from '@interview-station/contracts';
 import type { Logger } from '../logger';
 import type { ServiceMetrics } from '../metrics';
 
@@ -13,6 +20,10 @@ interface Pending {
 export interface ForwarderOptions {
   /** `<supabase>/functions/v1/interview-transcript`. */
   readonly url: string;
+  /**
+   * The project's anon key: a project JWT, so the gateway's `verify_jwt` lets the request through
+   * (the session JWT is signed with another secret and would be refused there).
+   */
   readonly anonKey?: string;
   readonly timeoutMs: number;
   readonly log: Logger;
@@ -27,9 +38,11 @@ const RETRY_MAX_MS = 15_000;
 
 /**
  * Sends final transcript entries captured on the sideband to `interview-transcript`, batched per
- * session, authenticated with that session's JWT. The function upserts on the deterministic key,
- * so a retry, or the station delivering the same utterance first, never makes a second row.
- * Transient failures are retried with jittered backoff; a 4xx other than 408/429 is dropped.
+ * session: `Authorization: Bearer <anon key>` and `apikey` for the gateway, the session's JWT in
+ * `x-session-token` for the function. The function upserts on the deterministic key, so a retry,
+ * or the station delivering the same utterance first, never makes a second row. Answers are
+ * classified by the contracts' `classifyResponse`: `retry` is retried with jittered backoff;
+ * `signIn` and `setAside` are not (the station's journal still holds the entries).
  */
 export class TranscriptForwarder {
   private readonly pending = new Map<string, Pending>();
@@ -103,41 +116,42 @@ export class TranscriptForwarder {
       return;
     }
     const outcome = await this.post(pending.token, batch.value);
-    if (outcome === 'ok') {
+    if (outcome.kind === 'ok') {
       pending.attempt = 0;
       this.options.metrics.transcriptsForwarded.inc({ outcome: 'stored' }, entries.length);
       return;
     }
-    if (outcome === 'retry' && pending.attempt + 1 < (this.options.maxAttempts ?? 8) && !this.closed) {
+    if (outcome.kind === 'retry' && pending.attempt + 1 < (this.options.maxAttempts ?? 8) && !this.closed) {
       pending.attempt += 1;
       pending.entries.unshift(...entries);
-      log.warn({ attempt: pending.attempt, count: entries.length }, 'transcript upload failed; will retry');
+      log.warn({ attempt: pending.attempt, count: entries.length, code: outcome.error.code }, 'transcript upload failed; will retry');
       return;
     }
     this.options.metrics.transcriptsForwarded.inc({ outcome: 'dropped' }, entries.length);
-    this.options.metrics.upstreamErrors.inc({ operation: 'transcript', code: 'TRANSCRIPT_PROCESSING_FAILED' });
-    log.error({ count: entries.length, outcome }, 'transcript entries not stored by the token service; the station journal still holds them');
+    this.options.metrics.upstreamErrors.inc({ operation: 'transcript', code: outcome.error.code });
+    log.error({ count: entries.length, outcome: outcome.kind, code: outcome.error.code }, 'transcript entries not stored by the token service; the station journal still holds them');
   }
 
-  private async post(token: string, body: unknown): Promise<'ok' | 'retry' | 'refused'> {
+  private async post(token: string, body: unknown): Promise<ResponseClass> {
+    let res: Response;
     try {
-      const res = await fetch(this.options.url, {
+      res = await fetch(this.options.url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          authorization: `Bearer ${token}`,
-          ...(this.options.anonKey ? { apikey: this.options.anonKey } : {}),
+          ...(this.options.anonKey ? { authorization: `Bearer ${this.options.anonKey}`, apikey: this.options.anonKey } : {}),
+          'x-session-token': token,
         },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
-      await res.body?.cancel().catch(() => undefined);
-      if (res.ok) return 'ok';
-      this.options.log.warn({ status: res.status }, 'interview-transcript refused a batch');
-      return res.status >= 500 || res.status === 408 || res.status === 429 ? 'retry' : 'refused';
     } catch {
-      return 'retry';
+      return classifyResponse(null);
     }
+    const answer = await res.json().catch(() => undefined);
+    const outcome = classifyResponse(res.status, answer);
+    if (outcome.kind !== 'ok') this.options.log.warn({ status: res.status, code: outcome.error.code }, 'interview-transcript refused a batch');
+    return outcome;
   }
 
   private backoff(attempt: number): number {
