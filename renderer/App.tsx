@@ -1,5 +1,8 @@
+import { useState } from 'react';
 import type { AppInfo, PublicConfig } from '@interview-station/contracts';
 import { ConfigErrorScreen } from './ConfigErrorScreen';
+import { createStationPorts } from './interview/stationPorts';
+import { InterviewFlow } from './InterviewFlow';
 import { SignIn } from './SignIn';
 import { station } from './station';
 import { SyncIndicator } from './SyncIndicator';
@@ -40,24 +43,36 @@ export function App() {
   const info = useStationCall(() => station().app.info());
   const config = useStationCall(() => station().config.get());
   const auth = useAuth();
+  const [ports] = useState(() => createStationPorts(station()));
   const configError = config.status === 'failed' && config.error.code === 'CONFIGURATION_INVALID' ? config.error : null;
+  const canSignIn = config.status === 'ready' && config.value.signInAvailable;
+  // The station's facts: what the home screen shows, signed in or not.
+  const home = (
+    <>
+      {canSignIn && (
+        <>
+          <SignIn auth={auth} />
+          <SyncIndicator />
+        </>
+      )}
+      <ConfigSummary config={config} />
+      <StationInfo info={info} />
+    </>
+  );
   return (
     <main className="station">
       <h1>Interview Station</h1>
       {configError ? (
-        <ConfigErrorScreen error={configError} />
-      ) : (
         <>
-          {config.status === 'ready' && config.value.signInAvailable && (
-            <>
-              <SignIn auth={auth} />
-              <SyncIndicator />
-            </>
-          )}
-          <ConfigSummary config={config} />
+          <ConfigErrorScreen error={configError} />
+          <StationInfo info={info} />
         </>
+      ) : canSignIn && auth.state?.status === 'signed-in' ? (
+        // A signed-in proctor or recruiter starts interviews from the home screen.
+        <InterviewFlow ports={ports} config={config.value} home={home} />
+      ) : (
+        home
       )}
-      <StationInfo info={info} />
     </main>
   );
 }
