@@ -49,6 +49,13 @@ export const SyncStatusSchema = z
     pending: z.number().int().min(0),
     lastSuccessAt: IsoDateTimeSchema.nullable(),
     lastError: StationErrorSchema.nullable(),
+    /**
+     * Entries the server refused for good in this run: kept on this computer (and counted in
+     * `pending`), not sent again until the station restarts or someone signs in again.
+     */
+    setAside: z.number().int().min(0),
+    /** Why they were set aside (the server's refusal), while any are. */
+    setAsideReason: StationErrorSchema.nullable(),
   })
   .strict();
 export type SyncStatus = z.infer<typeof SyncStatusSchema>;

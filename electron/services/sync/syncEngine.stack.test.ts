@@ -212,6 +212,34 @@ describe('SyncEngine against the local stack', () => {
     expect(await unsyncedOnDisk(s.dir)).toBe(3);
   });
 
+  it("never lets a batch the database fails to store hold up other sessions: the rest reach Postgres, the bad entry is set aside on disk", async () => {
+    const [stuck, other] = [await startInterview(), await startInterview()];
+    // The database fails one entry of `stuck` every time (as it would text it cannot store): the
+    // function answers a 5xx for any batch holding it.
+    await sql.unsafe(`
+      create or replace function public.test_refuse_entry() returns trigger language plpgsql set search_path = '' as $$
+      begin raise exception 'cannot store this entry'; end $$;
+      create trigger test_refuse_one_entry before insert on public.transcript_entries for each row
+        when (new.session_id = '${stuck}' and new.item_id = 'item_2') execute function public.test_refuse_entry();`);
+    cleanups.push(async () => {
+      await sql.unsafe('drop trigger if exists test_refuse_one_entry on public.transcript_entries; drop function if exists public.test_refuse_entry()');
+    });
+    const s = await station(stack.supabaseUrl);
+    await s.append(stuck, 30); // first in line
+    await s.append(other, 12);
+    await vi.waitFor(() => expect(s.engine.status()).toMatchObject({ pending: 1, setAside: 1, setAsideReason: { code: 'TRANSCRIPT_PROCESSING_FAILED' } }), {
+      timeout: 15_000,
+      interval: 20,
+    });
+    expect(await rowsOf(other)).toEqual({ rows: 12, keys: 12 });
+    expect(await rowsOf(stuck)).toEqual({ rows: 29, keys: 29 });
+    expect(await unsyncedOnDisk(s.dir)).toBe(1); // kept, and tried again by the next run
+    // Other sessions keep syncing while it is set aside.
+    await s.append(other, 3, 12);
+    await vi.waitFor(() => expect(s.engine.status()).toMatchObject({ pending: 1, setAside: 1 }), { timeout: 10_000, interval: 20 });
+    expect(await rowsOf(other)).toEqual({ rows: 15, keys: 15 });
+  });
+
   it('waits for a sign-in when the function refuses the token, then syncs with a valid one', async () => {
     const sessionId = await startInterview();
     let token: string | null = 'not-a-valid-token';

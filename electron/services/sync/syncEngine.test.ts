@@ -135,7 +135,7 @@ describe('SyncEngine', () => {
     expect(sent[0]!.entries).toHaveLength(30);
     expect(sent[0]!.entries.map((e) => e.itemId)).toEqual(Array.from({ length: 30 }, (_, i) => `item_${i}`)); // speech order
     expect(await unsynced(SESSION_A)).toBe(0);
-    expect(engine.status()).toEqual({ state: 'idle', pending: 0, lastSuccessAt: NOW.toISOString(), lastError: null });
+    expect(engine.status()).toEqual({ state: 'idle', pending: 0, lastSuccessAt: NOW.toISOString(), lastError: null, setAside: 0, setAsideReason: null });
     expect(statuses.map((s) => s.state)).toContain('syncing');
   });
 
@@ -174,7 +174,7 @@ describe('SyncEngine', () => {
     expect(engine.status().lastError).toMatchObject({ code: 'INTERNAL' });
     expect(timers.fire()).toBe(2_050);
     await settled((s) => s.pending === 0);
-    expect(engine.status()).toEqual({ state: 'idle', pending: 0, lastSuccessAt: NOW.toISOString(), lastError: null });
+    expect(engine.status()).toEqual({ state: 'idle', pending: 0, lastSuccessAt: NOW.toISOString(), lastError: null, setAside: 0, setAsideReason: null });
     // Success resets the backoff: the next failure starts from the first delay again.
     expect(timers.size).toBe(0);
   });
@@ -199,7 +199,13 @@ describe('SyncEngine', () => {
     await engine.syncNow();
     await settled((s) => s.lastSuccessAt !== null);
     expect(sent.map((r) => r.entries.map((e) => e.itemId))).toEqual([['item_0', 'item_1', 'item_2'], ['item_0', 'item_2']]);
-    expect(engine.status()).toMatchObject({ state: 'idle', pending: 1, lastError: { code: 'VALIDATION_FAILED', field: 'entries[1].content' } });
+    expect(engine.status()).toMatchObject({
+      state: 'idle',
+      pending: 1,
+      lastError: { code: 'VALIDATION_FAILED', field: 'entries[1].content' },
+      setAside: 1,
+      setAsideReason: { code: 'VALIDATION_FAILED', field: 'entries[1].content' },
+    });
     expect(timers.size).toBe(0); // no retry of a refusal
     await engine.syncNow();
     expect(sent).toHaveLength(2);
@@ -215,11 +221,70 @@ describe('SyncEngine', () => {
     await settled((s) => s.pending === 2);
     expect(sent.map((r) => r.sessionId)).toEqual([SESSION_A, SESSION_B]);
     expect(await unsynced(SESSION_A)).toBe(2); // kept on disk, exportable, never claimed as synced
-    expect(engine.status()).toMatchObject({ state: 'idle', lastError: { code: 'SESSION_ENDED', retryable: false } });
+    expect(engine.status()).toMatchObject({ state: 'idle', lastError: { code: 'SESSION_ENDED', retryable: false }, setAside: 2, setAsideReason: { code: 'SESSION_ENDED' } });
     await append(SESSION_A, 1);
     timers.fire(250);
     await engine.syncNow();
     expect(sent).toHaveLength(2);
+  });
+
+  it("does not let a session whose batch fails forever (5xx) stop another session's entries reaching the server", async () => {
+    const failing = (body: { sessionId: string; entries: unknown[] }) =>
+      body.sessionId === SESSION_A ? json(500, { code: 'INTERNAL', message: 'cannot store', retryable: true }) : stored(body);
+    const { engine, timers, sent, append, unsynced } = await rig({ replies: Array.from({ length: 100 }, () => failing) });
+    await append(SESSION_A, 3); // first in line
+    await append(SESSION_B, 2);
+    await engine.syncNow();
+    expect(sent.map((r) => r.sessionId)).toEqual([SESSION_A, SESSION_B]);
+    expect(await unsynced(SESSION_B)).toBe(0);
+    expect(engine.status()).toMatchObject({ state: 'backoff', pending: 3, lastError: { code: 'INTERNAL' } });
+    // Later entries of the other session are not held up by the failing one either.
+    for (let pass = 0; pass < 4; pass += 1) {
+      await append(SESSION_B, 1);
+      expect(timers.size).toBeGreaterThan(0); // a retry is due
+      await engine.syncNow();
+      expect(await unsynced(SESSION_B)).toBe(0);
+    }
+    expect(await unsynced(SESSION_A)).toBe(3); // still on disk, still retried
+  });
+
+  it('sets aside an entry the server keeps failing while it stores the others, keeps it on disk and reports it', async () => {
+    const poisoned = (body: { entries: TranscriptEntry[] }) =>
+      body.entries.some((e) => e.itemId === 'item_1') ? json(500, { code: 'INTERNAL', message: 'cannot store', retryable: true }) : stored(body);
+    const { engine, timers, sent, append, unsynced } = await rig({ replies: Array.from({ length: 100 }, () => poisoned) });
+    await append(SESSION_A, 4);
+    await append(SESSION_B, 1);
+    await engine.syncNow();
+    // Smaller and smaller batches around the bad entry, then it fails alone while others go up.
+    for (let pass = 0; pass < 20 && engine.status().setAside === 0; pass += 1) await engine.syncNow();
+    await engine.syncNow();
+    expect(engine.status()).toMatchObject({
+      pending: 1,
+      setAside: 1,
+      setAsideReason: { code: 'TRANSCRIPT_PROCESSING_FAILED' },
+      lastError: { code: 'TRANSCRIPT_PROCESSING_FAILED' },
+      state: 'idle',
+    });
+    expect(await unsynced(SESSION_A)).toBe(1);
+    expect(await unsynced(SESSION_B)).toBe(0);
+    const requests = sent.length;
+    await engine.syncNow();
+    expect(sent).toHaveLength(requests); // not sent again this run
+    expect(timers.size).toBe(0);
+  });
+
+  it('stops a pass after three failures when the server fails everything, and sets nothing aside', async () => {
+    const down = () => json(503, { code: 'UPSTREAM_UNAVAILABLE', message: 'down', retryable: true });
+    const { engine, timers, sent, append } = await rig({ replies: Array.from({ length: 100 }, () => down) });
+    for (let i = 0; i < 5; i += 1) await append(`0f0e0d0c-0000-4000-8000-00000000010${i}`, 2);
+    await engine.syncNow();
+    expect(sent).toHaveLength(3);
+    for (let pass = 0; pass < 10; pass += 1) {
+      expect(timers.size).toBe(1);
+      await engine.syncNow();
+    }
+    expect(sent.length).toBe(33);
+    expect(engine.status()).toMatchObject({ pending: 10, setAside: 0, state: 'backoff' });
   });
 
   it('halves the batch when the body is too large (413) and still sends everything', async () => {

@@ -12,8 +12,16 @@ import { isReachable, type NetworkSignal } from '../network/networkMonitor';
 import { realTimers, type Timers } from '../network/timers';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import { PassScheduler } from './passScheduler';
-import { SyncBacklog, type Batch } from './syncBacklog';
+import { STRIKES_TO_SET_ASIDE, SyncBacklog, type Batch } from './syncBacklog';
 import { uploadBatch, type UploadOutcome } from './transcriptUploader';
+
+/** Server-answered failures in a row after which a pass stops (the server looks down for everyone). */
+const MAX_CONSECUTIVE_FAILURES = 3;
+
+interface ServerFailure {
+  readonly batch: Batch;
+  readonly outcome: Extract<UploadOutcome, { kind: 'retry' }>;
+}
 
 /** What the sync engine is given by the host wiring. */
 export interface SyncEngineDeps {
@@ -46,10 +54,12 @@ export interface SyncEngineDeps {
  * server has answered that it holds them. The server's upsert on the deterministic key makes every
  * retry harmless, so anything uncertain (a lost answer, a timeout) is simply sent again.
  *
- * One pass at a time walks every session with unsynced entries in batches. Transient failures back
- * off (exponential, full jitter, capped); a refused token waits for a new sign-in; refusals that a
+ * One pass at a time walks every session with unsynced entries in batches. No answer at all stops
+ * the pass and backs off (exponential, full jitter, capped); a batch the server answered but did
+ * not store waits for the next pass while the pass goes on with the others (see SyncBacklog), so
+ * one session never holds up another; a refused token waits for a new sign-in; refusals that a
  * retry cannot fix set the session or the entry aside (still in the journal, still counted as
- * pending) and the pass moves on. While the network monitor says Supabase is unreachable nothing is
+ * pending, reported in the status) and the pass moves on. While the network monitor says Supabase is unreachable nothing is
  * sent; when it comes back a pass starts at once.
  */
 export class SyncEngine {
@@ -129,7 +139,15 @@ export class SyncEngine {
   /** `backoff` also covers waiting for a sign-in; `lastError` (AUTHENTICATION_FAILED) tells which. */
   status(): SyncStatus {
     const state = !this.online() ? 'offline' : this.uploading ? 'syncing' : this.scheduler.retryReason ? 'backoff' : 'idle';
-    return { state, pending: this.backlog.pending(), lastSuccessAt: this.lastSuccessAt, lastError: this.lastError };
+    const setAside = this.backlog.setAside();
+    return {
+      state,
+      pending: this.backlog.pending(),
+      lastSuccessAt: this.lastSuccessAt,
+      lastError: this.lastError,
+      setAside,
+      setAsideReason: setAside > 0 ? this.backlog.standingError() : null,
+    };
   }
 
   /** Stops timers, abandons an in-flight request and waits for the pass to end (before journals close). */
@@ -159,10 +177,18 @@ export class SyncEngine {
   }
 
   private async pass(): Promise<void> {
-    if (!this.online() || this.backlog.nextBatch(this.batchSize) === null) return;
+    this.backlog.beginPass();
+    if (!this.online()) return;
+    if (this.backlog.nextBatch(this.batchSize) === null) {
+      // Nothing left to send: what is set aside (if anything) is the standing news.
+      this.lastError = this.backlog.standingError() ?? this.lastError;
+      return;
+    }
     let epoch = this.credentialsEpoch;
     let token = await this.accessToken();
     let renewed = false;
+    const failures: ServerFailure[] = [];
+    let consecutiveFailures = 0;
     for (let batch = this.backlog.nextBatch(this.batchSize); batch !== null; batch = this.backlog.nextBatch(this.batchSize)) {
       if (this.disposed || !this.online()) return;
       if (token === null) return this.waitForCredentials(stationError('AUTHENTICATION_FAILED', 'sign in to sync transcripts'));
@@ -195,10 +221,38 @@ export class SyncEngine {
         }
         return this.waitForCredentials(outcome.error);
       }
+      if (outcome.kind === 'retry' && outcome.status !== null) {
+        // The server answered but did not store this batch. It waits for the next pass and the
+        // pass goes on with the other sessions' entries, unless the server looks down for everyone
+        // or asked the station to slow down.
+        failures.push({ batch, outcome });
+        this.deferFailed(batch, outcome);
+        consecutiveFailures += 1;
+        if (consecutiveFailures >= MAX_CONSECUTIVE_FAILURES || outcome.retryAfterMs !== undefined) break;
+        continue;
+      }
+      consecutiveFailures = 0;
       if (!(await this.settle(batch, outcome))) return;
+    }
+    if (failures.length > 0) {
+      this.lastError = failures.at(-1)!.outcome.error;
+      this.retryLater(Math.max(0, ...failures.map((f) => f.outcome.retryAfterMs ?? 0)));
+      return;
     }
     this.scheduler.succeeded();
     this.lastError = this.backlog.standingError();
+  }
+
+  /** A server-answered failure: the batch is deferred; an entry that keeps failing alone is set aside. */
+  private deferFailed(batch: Batch, outcome: Extract<UploadOutcome, { kind: 'retry' }>): void {
+    this.deps.log.warn('transcript upload failed; deferred', { sessionId: batch.sessionId, entries: batch.entries.length, status: outcome.status, code: outcome.error.code });
+    const hopeless = this.backlog.defer(batch);
+    if (!hopeless) return;
+    const error = stationError(
+      'TRANSCRIPT_PROCESSING_FAILED',
+      `the transcript service failed ${STRIKES_TO_SET_ASIDE} times to store one entry while storing others (${outcome.error.code}); it is kept on this computer`,
+    );
+    this.setAside({ error, status: outcome.status ?? 0 }, { sessionId: batch.sessionId, entries: 1 }, () => this.backlog.parkEntries([hopeless], error));
   }
 
   /** Applies one outcome; false when the pass must stop (a retry is scheduled). */
@@ -222,6 +276,7 @@ export class SyncEngine {
         return true;
       }
       case 'retry':
+        // No answer at all (a server answer is deferred in the pass): the network is the problem.
         this.deps.log.warn('transcript upload failed; will retry', { sessionId, status: outcome.status, code: outcome.error.code });
         this.lastError = outcome.error;
         // No answer at all: ask the monitor to look now, so the status says offline promptly.

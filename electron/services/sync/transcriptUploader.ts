@@ -1,15 +1,18 @@
 import {
+  classifyResponse,
   edgeFunctionUrl,
   stationError,
   StationErrorSchema,
   TranscriptBatchResponseSchema,
+  type ErrorCode,
   type StationError,
   type TranscriptEntry,
 } from '@interview-station/contracts';
 import { parseRetryAfter } from './backoff';
 
 /**
- * What one batch upload came to, decided by what the engine should do next:
+ * What one batch upload came to, decided by what the engine should do next (built on the
+ * contracts' `classifyResponse`, the one classifier every uploader uses):
  * - `stored`: the server holds every entry (new or duplicate); mark them synced.
  * - `retry`: a transient failure (network, timeout, 5xx, 429, an unreadable 200); back off.
  * - `credentials`: the token is refused (401) or the user may not upload (403); wait for a
@@ -66,41 +69,47 @@ export async function uploadBatch(
   return classify(response.status, text, response.headers.get('retry-after'), entries.length);
 }
 
+/**
+ * The contracts' `classifyResponse` decides (ok, retry, sign in, set aside); on top of it the
+ * finer outcomes the engine needs: a 200 must account for every entry, a 429 or 5xx may say when
+ * to retry, a 413 splits the batch, and a refusal names an entry, a session or the whole batch.
+ */
 function classify(status: number, text: string, retryAfter: string | null, sent: number): UploadOutcome {
   const json = parseJson(text);
-  if (status >= 200 && status < 300) {
-    const body = TranscriptBatchResponseSchema.safeParse(json);
-    // A 200 that is not our answer (a captive portal, a misrouted proxy) proves nothing was stored.
-    // So does one that does not account for every entry sent.
-    if (!body.success || body.data.accepted + body.data.duplicates !== sent) {
-      return { kind: 'retry', error: stationError('UPSTREAM_UNAVAILABLE', 'the transcript upload got an unexpected answer'), status };
+  const verdict = classifyResponse(status, json);
+  switch (verdict.kind) {
+    case 'ok': {
+      const body = TranscriptBatchResponseSchema.safeParse(json);
+      // A 200 that is not our answer (a captive portal, a misrouted proxy) proves nothing was stored.
+      // So does one that does not account for every entry sent.
+      if (!body.success || body.data.accepted + body.data.duplicates !== sent) {
+        return { kind: 'retry', error: stationError('UPSTREAM_UNAVAILABLE', 'the transcript upload got an unexpected answer'), status };
+      }
+      return { kind: 'stored', ...body.data };
     }
-    return { kind: 'stored', ...body.data };
+    case 'retry': {
+      const retryAfterMs = parseRetryAfter(retryAfter);
+      return { kind: 'retry', error: verdict.error, status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+    }
+    case 'signIn':
+      return { kind: 'credentials', error: verdict.error, status };
+    case 'setAside': {
+      const { error } = verdict;
+      if (status === 413 || error.code === 'PAYLOAD_TOO_LARGE') return { kind: 'too-large', error, status };
+      const index = /^entries\[(\d+)\]/.exec(error.field ?? '')?.[1];
+      if (index !== undefined && Number(index) < sent) return { kind: 'reject-entry', index: Number(index), error, status };
+      if (status === 404 || status === 409 || SESSION_REFUSALS.has(error.code)) {
+        const typed = StationErrorSchema.safeParse(json).success;
+        return { kind: 'reject-session', error: typed ? error : stationError(status === 409 ? 'SESSION_ENDED' : 'SESSION_NOT_FOUND', `the server refused this session (${status})`), status };
+      }
+      // Any other refusal: retrying the same bytes would be refused again.
+      return { kind: 'reject-batch', error, status };
+    }
   }
-  const parsed = StationErrorSchema.safeParse(json);
-  const serverError = parsed.success ? parsed.data : null;
-  const error = (fallback: StationError): StationError => serverError ?? fallback;
-  if (status === 429) {
-    const retryAfterMs = parseRetryAfter(retryAfter);
-    return { kind: 'retry', error: error(stationError('RATE_LIMITED', 'too many transcript uploads')), status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
-  }
-  if (status >= 500 || status === 408) {
-    const retryAfterMs = parseRetryAfter(retryAfter);
-    const fallback = stationError('UPSTREAM_UNAVAILABLE', `the transcript service answered ${status}`);
-    // Whatever code the body carries, a 5xx is transient from the station's point of view.
-    return { kind: 'retry', error: error(fallback), status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
-  }
-  if (status === 401) return { kind: 'credentials', error: error(stationError('AUTHENTICATION_FAILED', 'sign in again to sync transcripts')), status };
-  if (status === 403) return { kind: 'credentials', error: error(stationError('NOT_AUTHORIZED', 'only a proctor can upload transcripts')), status };
-  if (status === 404) return { kind: 'reject-session', error: error(stationError('SESSION_NOT_FOUND', 'the server does not know this session')), status };
-  if (status === 409) return { kind: 'reject-session', error: error(stationError('SESSION_ENDED', 'the session ended too long ago to accept transcripts')), status };
-  if (status === 413) return { kind: 'too-large', error: error(stationError('VALIDATION_FAILED', 'the transcript batch is too large')), status };
-  const rejected = error(stationError('VALIDATION_FAILED', `the transcript service refused the batch (${status})`));
-  const index = /^entries\[(\d+)\]/.exec(rejected.field ?? '')?.[1];
-  if (status === 400 && index !== undefined) return { kind: 'reject-entry', index: Number(index), error: rejected, status };
-  // Any other 4xx: retrying the same bytes would be refused again.
-  return { kind: 'reject-batch', error: rejected, status };
 }
+
+/** Refusals about the session as a whole: every batch of it would be refused the same way. */
+const SESSION_REFUSALS: ReadonlySet<ErrorCode> = new Set(['SESSION_NOT_FOUND', 'SESSION_ENDED', 'SESSION_EXPIRED', 'NOT_FOUND', 'CONFLICT']);
 
 function parseJson(text: string): unknown {
   try {
