@@ -1,4 +1,4 @@
-import { edgeFunctionUrl, IceServerSchema, VoiceSchema, parseContract } from '@interview-station/contracts';
+import { edgeFunctionUrl, IceServerSchema, SDP_PROXY_MAX_PAYLOAD, VoiceSchema, parseContract } from '@interview-station/contracts';
 import { z } from 'zod';
 
 /** How sessions are kept apart (see src/isolation/). */
@@ -58,6 +58,9 @@ export const ServiceConfigSchema = z.object({
   /** A client whose unsent data stays above SLOW_CONSUMER_BYTES for SLOW_CONSUMER_MS is dropped. */
   SLOW_CONSUMER_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
   SLOW_CONSUMER_MS: int(0, 600_000).default(5_000),
+  /** Messages and bytes one SDP proxy socket may have waiting (an offer upstream) before a 1008 close. */
+  SDP_PROXY_QUEUE_MESSAGES: int(1, 10_000).default(32),
+  SDP_PROXY_QUEUE_BYTES: int(SDP_PROXY_MAX_PAYLOAD, 64 * 1024 * 1024).default(256 * 1024),
   ISOLATION: IsolationSchema.default('shared'),
   /** Set on a per-session instance (child process or Fly machine): it serves this session only. */
   SESSION_ONLY: z.uuid().optional(),

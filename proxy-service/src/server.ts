@@ -94,6 +94,8 @@ export async function startTokenService(config: ServiceConfig, overrides: Servic
     heartbeatMs: config.HEARTBEAT_MS,
     maxBufferedBytes: config.SLOW_CONSUMER_BYTES,
     slowConsumerMs: config.SLOW_CONSUMER_MS,
+    maxQueuedMessages: config.SDP_PROXY_QUEUE_MESSAGES,
+    maxQueuedBytes: config.SDP_PROXY_QUEUE_BYTES,
   });
 
   let draining = false;

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
+  type ErrorCode,
   SDP_PROXY_MAX_PAYLOAD,
   type SdpClientMessage,
   SdpClientMessageSchema,
@@ -9,9 +10,10 @@ import {
   StationFailure,
   parseContract,
 } from '@interview-station/contracts';
-import { WebSocket, WebSocketServer } from 'ws';
+import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { type SessionTokenVerifier, assertSession } from '../auth';
 import { toStationError } from '../errors';
+import { closeFor } from './closeCodes';
 import { refuseUpgrade } from '../http/respond';
 import type { Logger } from '../logger';
 import type { ServiceMetrics } from '../metrics';
@@ -29,11 +31,18 @@ export interface ProxyServerOptions {
   readonly maxBufferedBytes?: number;
   readonly slowConsumerMs?: number;
   readonly maxSocketsPerSession?: number;
+  /** Messages a socket may have waiting (while an offer is upstream) before it is closed with 1008. */
+  readonly maxQueuedMessages?: number;
+  /** Bytes a socket may have waiting before it is closed with 1008. */
+  readonly maxQueuedBytes?: number;
 }
 
 interface ClientState {
   alive: boolean;
   slowSince: number | null;
+  /** Messages received and not yet handled, and their bytes. */
+  queuedMessages: number;
+  queuedBytes: number;
 }
 
 /**
@@ -94,9 +103,9 @@ export class SdpProxyServer {
     let session: LiveSession;
     try {
       session = this.options.registry.open(claims, token);
-    } catch {
+    } catch (error) {
       // Ended while the upgrade completed.
-      ws.close(1008, 'session ended');
+      this.closeWith(ws, toStationError(error).code);
       return;
     }
     const client = {
@@ -104,7 +113,8 @@ export class SdpProxyServer {
       close: (code: number, reason: string) => ws.close(code, reason),
     };
     session.clients.add(client);
-    this.state.set(ws, { alive: true, slowSince: null });
+    const state: ClientState = { alive: true, slowSince: null, queuedMessages: 0, queuedBytes: 0 };
+    this.state.set(ws, state);
     this.options.metrics.activeSockets.set(this.wss.clients.size);
     log.info('socket open');
     let queue = Promise.resolve();
@@ -113,8 +123,26 @@ export class SdpProxyServer {
       if (state) state.alive = true;
     });
     ws.on('message', (data, isBinary) => {
+      if (ws.readyState !== WebSocket.OPEN) return;
       // One message at a time per socket, in order: an offer is answered before the next is read.
-      queue = queue.then(() => this.onMessage(ws, session, claims, data.toString(), isBinary, log));
+      // What waits meanwhile is bounded, by count and by bytes: past either, the socket is closed.
+      const bytes = byteLength(data);
+      state.queuedMessages += 1;
+      state.queuedBytes += bytes;
+      if (state.queuedMessages > (this.options.maxQueuedMessages ?? 32) || state.queuedBytes > (this.options.maxQueuedBytes ?? 256 * 1024)) {
+        log.warn({ queuedMessages: state.queuedMessages, queuedBytes: state.queuedBytes }, 'socket closed: too many messages waiting');
+        this.options.metrics.refusals.inc({ code: 'RATE_LIMITED' });
+        this.closeWith(ws, 'RATE_LIMITED');
+        return;
+      }
+      queue = queue.then(async () => {
+        try {
+          if (ws.readyState === WebSocket.OPEN) await this.onMessage(ws, session, claims, data.toString(), isBinary, log);
+        } finally {
+          state.queuedMessages -= 1;
+          state.queuedBytes -= bytes;
+        }
+      });
     });
     ws.on('error', () => undefined);
     ws.on('close', (code) => {
@@ -144,8 +172,14 @@ export class SdpProxyServer {
       if (failure.code === 'INTERNAL') log.error({ err: (error as Error).message, type }, 'handler failed');
       this.options.metrics.refusals.inc({ code: failure.code });
       this.send(ws, { type: 'error', data: failure, timestamp: new Date().toISOString() });
-      if (failure.code === 'AUTHENTICATION_FAILED') ws.close(1008, 'session token no longer valid');
+      if (failure.code === 'AUTHENTICATION_FAILED') this.closeWith(ws, failure.code);
     }
+  }
+
+  /** Closes a socket for a refusal with the close code and reason the contracts' table gives it. */
+  private closeWith(ws: WebSocket, code: ErrorCode): void {
+    const close = closeFor(code);
+    ws.close(close.code, close.reason);
   }
 
   /** JSON, then the type (so an unknown one is named as such), then the full contract. */
@@ -198,4 +232,9 @@ export class SdpProxyServer {
       ws.ping();
     }
   }
+}
+
+function byteLength(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((sum, part) => sum + part.length, 0);
+  return data instanceof ArrayBuffer ? data.byteLength : data.length;
 }
