@@ -63,13 +63,14 @@ export function scrub(line: string, secrets: Iterable<string>): string {
   return out;
 }
 
-const toStderr = (line: string): void => void process.stderr.write(line + '\n');
+/** Lines to stderr (development, and the web host). */
+export const stderrSink = (line: string): void => void process.stderr.write(line + '\n');
 
 /**
  * A logger named `scope` writing each line (without its newline) to `write`: stderr by default, a
  * rotating file through `fileSink` in the Electron host. Children share the level and the secrets.
  */
-export function createLogger(scope: string, write: (line: string) => void = toStderr, level: LogLevel = 'info'): RootLogger {
+export function createLogger(scope: string, write: (line: string) => void = stderrSink, level: LogLevel = 'info'): RootLogger {
   const secrets = new Set<string>();
   const state = { level: LEVELS[level] };
   const root = pino(

@@ -6,7 +6,13 @@ import path from 'node:path';
 import { app, dialog } from 'electron';
 import { appOriginPolicy, originOf } from './ipc/senderPolicy';
 import { IpcRouter } from './ipc/router';
-import { createLogger } from './log';
+import { createLogger, stderrSink, tee } from './log';
+import { fileSink } from './logFile';
+import { KioskCloseGuard } from './kiosk/closeGuard';
+import { withDisplayPolicy } from './kiosk/displayPolicy';
+import { UpdateController } from './updates/updateController';
+import { electronUpdater } from './adapters/electronUpdater';
+import { electronDisplayCount } from './adapters/electronDisplays';
 import { policyFilePath, userSettingsPath } from './services/config/configFiles';
 import { openStation } from './station';
 import { electronPlatformInfo } from './adapters/electronPlatform';
@@ -26,7 +32,17 @@ import {
   serveRenderer,
 } from './adapters/electronWindow';
 
-const log = createLogger('main');
+/** The file log in the OS's usual place (see docs/deployment.md); stderr too, for development. */
+function logSink(): (line: string) => void {
+  try {
+    return tee(stderrSink, fileSink({ dir: app.getPath('logs') }));
+  } catch (error) {
+    process.stderr.write(`file log unavailable: ${error instanceof Error ? error.message : String(error)}\n`);
+    return stderrSink;
+  }
+}
+
+const log = createLogger('main', logSink());
 const devServerUrl = app.isPackaged ? undefined : process.env['ELECTRON_RENDERER_URL'];
 const appOrigin = originOf(devServerUrl) ?? APP_ORIGIN;
 
@@ -54,15 +70,20 @@ async function start(): Promise<void> {
 
   const dataDir = app.getPath('userData');
   const window = createStationWindow(path.join(__dirname, '../preload/index.js'), !app.isPackaged);
-  // The kiosk control exists once the station knows its configuration.
+  const keepAwake = electronKeepAwake();
+  // The kiosk control and the updater exist once the station knows its configuration.
   let kiosk: KioskControl = { exitKiosk: () => undefined, quit: () => app.quit() };
+  let updates: UpdateController | undefined;
   const station = await openStation({
     platform: electronPlatformInfo(),
     log,
     dataDir,
     cipher: electronSafeStorage(),
     isOnline: electronIsOnline,
-    keepAwake: electronKeepAwake(),
+    keepAwake: (active) => {
+      keepAwake(active);
+      updates?.interviewActive(active);
+    },
     kiosk: { exitKiosk: () => kiosk.exitKiosk(), quit: () => kiosk.quit() },
     configSources: {
       policyFile: policyFilePath(process.platform, process.env),
@@ -71,11 +92,28 @@ async function start(): Promise<void> {
       env: app.isPackaged ? undefined : process.env,
     },
   });
-  kiosk = applyLifecycle(window, station.config, log.child('lifecycle'));
-  bindIpc(new IpcRouter(station.handlers, appOriginPolicy(appOrigin), log.child('ipc')), window);
+  const config = station.config;
+  log.setLevel(config?.logLevel ?? 'info');
+  if (config?.supabaseAnonKey) log.addSecret(config.supabaseAnonKey);
+  const guard = new KioskCloseGuard(config?.kiosk ?? false);
+  kiosk = applyLifecycle(window, config, guard, log.child('lifecycle'), () => {
+    updates?.dispose();
+    void station.dispose();
+  });
+  const handlers = config ? withDisplayPolicy(station.handlers, electronDisplayCount, config.maxDisplays) : station.handlers;
+  bindIpc(new IpcRouter(handlers, appOriginPolicy(appOrigin), log.child('ipc')), window);
   forwardEvents(station.events, window);
   window.once('ready-to-show', () => window.show());
-  app.on('before-quit', () => void station.dispose());
+
+  if (config) {
+    updates = new UpdateController({
+      updates: config.updates,
+      currentVersion: app.getVersion(),
+      createUpdater: () => electronUpdater(log.child('updater')),
+      log: log.child('updates'),
+    });
+    updates.start();
+  }
 
   await window.loadURL(devServerUrl ?? `${APP_ORIGIN}/index.html`);
 }

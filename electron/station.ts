@@ -7,7 +7,8 @@ import { ConfigService } from './services/config/configService';
 import { loadStationConfig, type ConfigSources } from './services/config/loadConfig';
 import { JournalStore } from './services/journal/journalStore';
 import type { PlatformInfo } from './services/platformInfo';
-import { ProctorService, type KioskControl } from './services/proctor/proctorService';
+import { lockoutFile } from './services/proctor/lockoutFile';
+import { LOCKOUT_MS, ProctorService, type KioskControl } from './services/proctor/proctorService';
 import { chooseSecretStore } from './services/secrets/chooseSecretStore';
 import { StationSessions, type SessionScope } from './services/sessions/stationSessions';
 import type { StringCipher } from './services/secrets/encryptedFileSecretStore';
@@ -118,7 +119,13 @@ export async function createStation(deps: StationDeps): Promise<Station> {
     <I, O>(call: (services: SupabaseServices, input: I) => Promise<O>) =>
     (input: I): Promise<O> =>
       supabase ? call(supabase, input) : notConnected();
-  const proctor = new ProctorService({ pinHash: deps.config.proctorPinHash, kiosk: deps.kiosk, log: deps.log.child('proctor') });
+  const proctor = new ProctorService({
+    pinHash: deps.config.proctorPinHash,
+    kiosk: deps.kiosk,
+    log: deps.log.child('proctor'),
+    // Wrong PINs and lockouts survive a restart.
+    lockout: lockoutFile(path.join(deps.dataDir, 'proctor-lockout.json'), LOCKOUT_MS),
+  });
   journals
     .removeSyncedOlderThan(deps.config.journalRetentionDays)
     .then((removed) => removed.length > 0 && deps.log.info('removed synced journals past retention', { count: removed.length }))

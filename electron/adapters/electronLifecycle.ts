@@ -1,6 +1,7 @@
 import { app, Menu, type BrowserWindow } from 'electron';
 import type { StationConfig } from '@interview-station/contracts';
 import type { Logger } from '../log';
+import type { CloseAttempt, KioskCloseGuard } from '../kiosk/closeGuard';
 import type { KioskControl } from '../services/proctor/proctorService';
 
 /** Shortcuts that reload the page or open devtools; a production station ignores them. */
@@ -11,22 +12,53 @@ function isReloadOrDevtools(input: Electron.Input): boolean {
 }
 
 /**
- * Kiosk, shortcuts, login item and crash recovery for the station window, per configuration.
- * Returns the control a proctor unlock uses.
+ * Kiosk, close refusal, shortcuts, screen-capture protection, login item and crash recovery for
+ * the station window, per configuration. `onQuit` runs once a quit is allowed. Returns the control
+ * a proctor unlock uses.
  */
-export function applyLifecycle(window: BrowserWindow, config: StationConfig | null, log: Logger): KioskControl {
+export function applyLifecycle(window: BrowserWindow, config: StationConfig | null, guard: KioskCloseGuard, log: Logger, onQuit: () => void): KioskControl {
   const production = app.isPackaged;
   if (production) Menu.setApplicationMenu(null);
   if (config?.kiosk) {
     window.setKiosk(true);
     window.setFullScreen(true);
+    window.setMinimizable(false);
+    window.setClosable(false);
   }
+  // Keeps the interview out of screenshots and screen sharing (Windows, macOS; no effect on Linux).
+  if (production || config?.kiosk) window.setContentProtection(true);
   if (production || config?.kiosk) {
     window.webContents.on('before-input-event', (event, input) => {
       if (isReloadOrDevtools(input)) event.preventDefault();
     });
   }
   if (config && process.platform !== 'linux') app.setLoginItemSettings({ openAtLogin: config.startAtLogin });
+
+  const refused = (attempt: CloseAttempt): boolean => {
+    if (guard.decide(attempt) === 'allow') return false;
+    log.warn('kiosk: refused without the proctor PIN', { attempt });
+    return true;
+  };
+  // Close button, Alt+F4, Cmd+W.
+  window.on('close', (event) => {
+    if (refused('close')) event.preventDefault();
+  });
+  window.on('minimize', () => {
+    if (refused('minimize')) window.restore();
+  });
+  // Windows asks before a log-off or shutdown; refusing keeps the session (the OS shows why).
+  window.on('query-session-end', (event) => {
+    if (refused('session-end')) event.preventDefault();
+  });
+  // Cmd+Q, the dock's Quit, macOS log-off: all arrive as a quit.
+  let quitting = false;
+  app.on('before-quit', (event) => {
+    if (refused('quit')) return event.preventDefault();
+    if (!quitting) {
+      quitting = true;
+      onQuit();
+    }
+  });
 
   // A crashed renderer is reloaded; the page restores the interview view from the journal
   // (transcript:list), so no word on screen is lost.
@@ -37,9 +69,15 @@ export function applyLifecycle(window: BrowserWindow, config: StationConfig | nu
 
   return {
     exitKiosk: () => {
+      guard.leaveKiosk();
       window.setKiosk(false);
       window.setFullScreen(false);
+      window.setMinimizable(true);
+      window.setClosable(true);
     },
-    quit: () => app.quit(),
+    quit: () => {
+      guard.unlockQuit();
+      app.quit();
+    },
   };
 }

@@ -1,5 +1,6 @@
 import { StationFailure, type IpcOutput, type IpcParsedInput } from '@interview-station/contracts';
 import type { Logger } from '../../log';
+import type { LockoutStore } from './lockoutFile';
 import { verifyPin } from './pin';
 
 /** What a successful unlock does; the host decides what leaving kiosk mode or quitting means. */
@@ -14,6 +15,8 @@ export interface ProctorServiceDeps {
   readonly kiosk: KioskControl;
   readonly log: Logger;
   readonly now?: () => number;
+  /** Where wrong PINs and lockouts are kept across restarts; in memory only without it. */
+  readonly lockout?: LockoutStore;
 }
 
 /** Wrong PINs allowed before a lockout, and how long the first lockout lasts (doubling after). */
@@ -31,7 +34,14 @@ export class ProctorService {
   /** Attempts run one at a time, so parallel guesses cannot all pass the lockout check first. */
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly deps: ProctorServiceDeps) {}
+  constructor(private readonly deps: ProctorServiceDeps) {
+    const saved = deps.lockout?.load();
+    if (saved) ({ failures: this.failures, lockouts: this.lockouts, lockedUntil: this.lockedUntil } = saved);
+  }
+
+  private persist(): void {
+    this.deps.lockout?.save({ failures: this.failures, lockouts: this.lockouts, lockedUntil: this.lockedUntil });
+  }
 
   unlock(input: IpcParsedInput<'proctor:unlock'>): Promise<IpcOutput<'proctor:unlock'>> {
     const attempt = this.queue.then(() => this.attempt(input));
@@ -51,13 +61,17 @@ export class ProctorService {
       this.deps.log.warn('wrong proctor PIN', { failures: this.failures });
       if (this.failures >= MAX_ATTEMPTS) {
         this.failures = 0;
-        this.lockedUntil = now + LOCKOUT_MS * 2 ** this.lockouts++;
+        this.lockedUntil = now + LOCKOUT_MS * 2 ** Math.min(this.lockouts++, 16);
+        this.persist();
         throw StationFailure.of('RATE_LIMITED', `Too many wrong PINs. Try again in ${Math.ceil((this.lockedUntil - now) / 1000)} s.`);
       }
+      this.persist();
       throw StationFailure.of('PROCTOR_PIN_INVALID', `Wrong PIN. ${MAX_ATTEMPTS - this.failures} attempts left.`, 'pin');
     }
     this.failures = 0;
     this.lockouts = 0;
+    this.lockedUntil = 0;
+    this.persist();
     this.deps.log.info('proctor unlocked the station', { action: input.action });
     if (input.action === 'quit') this.deps.kiosk.quit();
     else this.deps.kiosk.exitKiosk();
