@@ -187,7 +187,8 @@ describe('socket hygiene', () => {
 
 describe('slow consumers', () => {
   it('drops a client that stops reading while replies pile up', async () => {
-    const strict = await startHarness({ openaiUrl: sim.url, apiKey: sim.apiKey, env: { SLOW_CONSUMER_BYTES: '65536', SLOW_CONSUMER_MS: '0' } });
+    // The waiting-queue bound (backpressure.test.ts) is opened wide here: this is about the send side.
+    const strict = await startHarness({ openaiUrl: sim.url, apiKey: sim.apiKey, env: { SLOW_CONSUMER_BYTES: '65536', SLOW_CONSUMER_MS: '0', SDP_PROXY_QUEUE_MESSAGES: '10000', SDP_PROXY_QUEUE_BYTES: '67108864' } });
     try {
       const sessionId = randomUUID();
       const slow = await ProxyClient.open(strict.wsUrl, await strict.token({ sessionId }));
