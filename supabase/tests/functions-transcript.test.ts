@@ -132,7 +132,7 @@ describe('interview-transcript', () => {
     expect(await written(fx.sql)).toEqual(before);
   });
 
-  it('lets a second proctor of the tenant re-deliver entries they cannot read: all duplicates, no error', async () => {
+  it('refuses a second proctor of the tenant writing into, reporting on or ending a session they did not start', async () => {
     const sessionId = await newSession();
     const batch = { sessionId, entries: entries(sessionId, 2) };
     await invoke(proctor, 'interview-transcript', batch);
@@ -143,8 +143,23 @@ describe('interview-transcript', () => {
               ${fx.sql.json({ provider: 'email', tenant_id: SEED.acme.tenantId })})`;
     await fx.sql`insert into public.tenant_members (tenant_id, user_id, role) values (${SEED.acme.tenantId}, 'a0000000-0000-4000-8000-0000000000a8', 'proctor')`;
     const second = await signedIn(fx.stack.supabaseUrl, fx.stack.anonKey, 'proctor2@acme.test', SEED_PASSWORD);
-    expect(await invoke(second, 'interview-transcript', batch)).toEqual({ status: 200, body: { accepted: 0, duplicates: 2 } });
+    const before = await written(fx.sql);
+    const refused = { status: 403, body: { code: 'NOT_AUTHORIZED', field: 'sessionId' } };
+    // Neither a re-delivery of what is stored, nor new entries, nor a status report, nor the end.
+    expect(await invoke(second, 'interview-transcript', batch)).toMatchObject(refused);
+    expect(await invoke(second, 'interview-transcript', { sessionId, entries: entries(sessionId, 2, 10) })).toMatchObject(refused);
+    expect(await invoke(second, 'interview-status', { sessionId, status: 'connecting' })).toMatchObject(refused);
+    expect(await invoke(second, 'interview-end', { sessionId, reason: 'proctor_ended' })).toMatchObject(refused);
+    expect(await written(fx.sql)).toEqual(before);
     expect(await stored(sessionId)).toBe(2);
+  });
+
+  it('decides the source itself: a station claiming the sideband is stored as client', async () => {
+    const sessionId = await newSession();
+    const claimed = entries(sessionId, 2).map((e) => ({ ...e, source: 'sideband' }));
+    expect(await invoke(proctor, 'interview-transcript', { sessionId, entries: claimed })).toMatchObject({ status: 200, body: { accepted: 2 } });
+    const rows = await fx.sql`select source from public.transcript_entries where session_id = ${sessionId}`;
+    expect(rows.map((r) => r['source'])).toEqual(['client', 'client']);
   });
 
   describe('from the token service, with the session JWT', () => {
@@ -158,7 +173,8 @@ describe('interview-transcript', () => {
     it("stores its session's entries as the proctor, idempotently with what the station sent", async () => {
       const { sessionId, sessionToken } = await startedSession();
       await invoke(proctor, 'interview-transcript', { sessionId, entries: entries(sessionId, 2) });
-      const sideband = entries(sessionId, 3).map((e) => ({ ...e, source: 'sideband' }));
+      // Whatever the entries say, the session JWT makes them sideband entries.
+      const sideband = entries(sessionId, 3).map((e) => ({ ...e, source: 'client' }));
       expect(await invoke(anon(), 'interview-transcript', { sessionId, entries: sideband }, withToken(sessionToken))).toEqual({
         status: 200,
         body: { accepted: 1, duplicates: 2 },

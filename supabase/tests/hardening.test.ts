@@ -49,3 +49,56 @@ describe('hardening', () => {
     expect(await asProctor(insert(SEED.acme.adminId))).toBe('42501');
   });
 });
+
+describe('who may claim what', () => {
+  const sideband = (source: string) =>
+    `insert into public.transcript_entries (tenant_id, session_id, item_id, content_index, speaker, content, "timestamp", source, received_at, created_by)
+     values ('${SEED.acme.tenantId}', '${FIXTURE.sessionId}', 'item_8', 0, 'ai', 'hi', now(), '${source}', now(), '${SEED.acme.proctorId}')`;
+
+  it('refuses a proctor claiming an entry came from the sideband with a user token', async () => {
+    expect(await asProctor(sideband('client'))).toBe('ok');
+    expect(await asProctor(sideband('sideband'))).toBe('42501');
+  });
+
+  it('lets the token service (the session JWT, scoped to this session) write sideband entries', async () => {
+    const outcome = await inRollback(db.sql, async (tx) => {
+      await tx.unsafe(FIXTURE_SQL).simple();
+      await actAs(tx, { ...ACTORS.acmeProctor, claims: { ...ACTORS.acmeProctor.claims, sideband_session_id: FIXTURE.sessionId } });
+      await tx.unsafe(sideband('sideband'));
+      return 'ok';
+    });
+    expect(outcome).toBe('ok');
+  });
+
+  it('refuses a session JWT scoped to another session claiming the sideband', async () => {
+    const outcome = await inRollback(db.sql, async (tx) => {
+      await tx.unsafe(FIXTURE_SQL).simple();
+      await actAs(tx, { ...ACTORS.acmeProctor, claims: { ...ACTORS.acmeProctor.claims, sideband_session_id: crypto.randomUUID() } });
+      try {
+        await tx.unsafe(sideband('sideband'));
+        return 'ok';
+      } catch (error) {
+        return String((error as { code?: string }).code);
+      }
+    });
+    expect(outcome).toBe('42501');
+  });
+
+  it('lets a proctor add notes only to sessions they started; admins to any of the tenant', async () => {
+    const note = (actor: keyof typeof ACTORS, author: string) =>
+      inRollback(db.sql, async (tx) => {
+        await tx.unsafe(FIXTURE_SQL).simple();
+        await actAs(tx, ACTORS[actor]);
+        try {
+          await tx.unsafe(`insert into public.session_events (tenant_id, session_id, event_type, actor)
+                           values ('${SEED.acme.tenantId}', '${FIXTURE.sessionId}', 'note.added', '${author}')`);
+          return 'ok';
+        } catch (error) {
+          return String((error as { code?: string }).code);
+        }
+      });
+    expect(await note('acmeProctor', SEED.acme.proctorId)).toBe('ok');
+    expect(await note('acmeOtherProctor', FIXTURE.otherProctorId)).toBe('42501');
+    expect(await note('acmeAdmin', SEED.acme.adminId)).toBe('ok');
+  });
+});

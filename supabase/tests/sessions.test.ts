@@ -96,45 +96,56 @@ describe('tenant-consistent references', () => {
       await tx`update public.stations set disabled_at = now() where id = ${SEED.acme.stationId}`;
       await actAs(tx, ACTORS.acmeProctor);
       try {
-        await tx`insert into public.interview_sessions (tenant_id, company_id, station_id, template_id, created_by, candidate_ref)
-                 values (${SEED.acme.tenantId}, ${SEED.acme.companyId}, ${SEED.acme.stationId}, ${SEED.acme.templateId}, ${SEED.acme.proctorId}, 'c')`;
+        await tx`select app.create_interview_session(${SEED.acme.companyId}, ${SEED.acme.templateId}, ${SEED.acme.stationId}, 'c', 'hybrid', null)`;
         return 'inserted';
       } catch (error) {
         return (error as { code?: string }).code;
       }
     });
-    expect(code).toBe('42501');
+    expect(code).toBe('23503');
   });
 });
 
 describe('transcript entries', () => {
-  const insert = (itemId: string) => `
+  const insert = (itemId: string, source: 'client' | 'sideband' = 'client') => `
     insert into public.transcript_entries (tenant_id, session_id, item_id, content_index, speaker, content, "timestamp", source, received_at)
-    values ('${SEED.acme.tenantId}', '${FIXTURE.sessionId}', '${itemId}', 0, 'ai', 'hi', now(), 'sideband', now())
+    values ('${SEED.acme.tenantId}', '${FIXTURE.sessionId}', '${itemId}', 0, 'ai', 'hi', now(), '${source}', now())
     on conflict do nothing`;
+  /** The proctor's claims as interview-transcript sets them for the token service's session JWT. */
+  const sidebandOf = (sessionId: string) => ({ ...ACTORS.acmeProctor, claims: { ...ACTORS.acmeProctor.claims, sideband_session_id: sessionId } });
 
   it('stores one row per key whichever path delivers it', async () => {
     const counts = await inRollback(db.sql, async (tx) => {
       await tx.unsafe(FIXTURE_SQL).simple();
-      await actAs(tx, ACTORS.acmeProctor);
+      await actAs(tx, sidebandOf(FIXTURE.sessionId));
       // item_1 was stored by the fixture (source client); the sideband delivers it again.
-      const again = await tx.unsafe(insert('item_1'));
-      const fresh = await tx.unsafe(insert('item_9'));
+      const again = await tx.unsafe(insert('item_1', 'sideband'));
+      const fresh = await tx.unsafe(insert('item_9', 'sideband'));
       return [again.count, fresh.count];
     });
     expect(counts).toEqual([0, 1]);
   });
 
-  // As interview-transcript inserts: without a conflict target, which would require reading the existing row.
-  it('lets another proctor of the tenant re-deliver an entry they cannot read, without error or copy', async () => {
-    const counts = await inRollback(db.sql, async (tx) => {
+  // Writes follow the read rule: another proctor of the tenant neither reads nor writes (not even a
+  // re-delivery of an entry that is already stored) the transcripts of a session they did not start.
+  it('refuses another proctor of the tenant writing into a session they did not start, even a re-delivery', async () => {
+    const outcome = await inRollback(db.sql, async (tx) => {
       await tx.unsafe(FIXTURE_SQL).simple();
-      await tx`insert into public.tenant_members (tenant_id, user_id, role) values (${SEED.acme.tenantId}, ${FIXTURE.userId}, 'proctor')`;
-      await actAs(tx, ACTORS.nonMember);
+      await actAs(tx, ACTORS.acmeOtherProctor);
       const visible = (await tx`select id from public.transcript_entries`).length;
-      return [visible, (await tx.unsafe(insert('item_1'))).count];
+      for (const itemId of ['item_1', 'item_new']) {
+        await tx`savepoint attempt`;
+        try {
+          await tx.unsafe(insert(itemId));
+          return [visible, `inserted ${itemId}`];
+        } catch (error) {
+          await tx`rollback to savepoint attempt`;
+          if ((error as { code?: string }).code !== '42501') throw error;
+        }
+      }
+      return [visible, 'refused'];
     });
-    expect(counts).toEqual([0, 0]);
+    expect(outcome).toEqual([0, 'refused']);
   });
 
   it('accepts late entries during the grace period after the end, not after it', async () => {

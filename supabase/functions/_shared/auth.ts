@@ -65,7 +65,14 @@ async function sessionCaller(token: string, env: FunctionEnv, permission: Sessio
   if (!claims.data.permissions.includes(permission)) throw HttpError.of('NOT_AUTHORIZED', `the session token lacks ${permission}`);
   const { sub, tenant_id: tenantId, session_id: sessionId } = claims.data;
   // The claims Postgres sees are those of the proctor's user token: RLS applies unchanged.
-  return { userId: sub, tenantId, sessionScope: sessionId, claims: { sub, role: 'authenticated', app_metadata: { tenant_id: tenantId } } };
+  // `sideband_session_id` lets this request (and only it: Auth never issues that claim) store
+  // entries marked as captured by the token service's sideband, for this session alone.
+  return {
+    userId: sub,
+    tenantId,
+    sessionScope: sessionId,
+    claims: { sub, role: 'authenticated', aud: 'authenticated', app_metadata: { tenant_id: tenantId }, sideband_session_id: sessionId },
+  };
 }
 
 /**

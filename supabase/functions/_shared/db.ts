@@ -102,3 +102,15 @@ export async function requireProctor(tx: Tx, doing: string): Promise<void> {
   const [role] = await tx<{ proctor: boolean }[]>`select app.has_role('{proctor}') as proctor`;
   if (!role?.proctor) throw HttpError.of('NOT_AUTHORIZED', `only a proctor of this tenant ${doing}`);
 }
+
+/**
+ * 404 when the caller cannot see the session (another tenant's is invisible under RLS), 403 unless
+ * they started it: the rule every write to a session follows, as the database's policies do.
+ * Checked before `select ... for update`, which under RLS hides rows the caller may not update.
+ */
+export async function requireStartedBy(tx: Tx, sessionId: string): Promise<void> {
+  const [session] = await tx<{ mine: boolean }[]>`
+    select created_by = auth.uid() as mine from public.interview_sessions where id = ${sessionId}`;
+  if (!session) throw HttpError.of('SESSION_NOT_FOUND', 'sessionId: no such session', 'sessionId');
+  if (!session.mine) throw HttpError.of('NOT_AUTHORIZED', 'sessionId: the session was started by another proctor', 'sessionId');
+}

@@ -2,7 +2,7 @@
 // transcript entries are stored. Ending twice is not an error: a retry after a lost response gets
 // the session's final state back unchanged.
 import { InterviewEndRequestSchema, type EndReason, type InterviewEndResponse, type SessionStatus } from '../_shared/contracts/edge.ts';
-import { asCaller, requireProctor } from '../_shared/db.ts';
+import { asCaller, requireProctor, requireStartedBy } from '../_shared/db.ts';
 import { defineFunction } from '../_shared/handler.ts';
 import { HttpError } from '../_shared/http.ts';
 import { countTranscripts } from '../_shared/serviceRole.ts';
@@ -22,6 +22,7 @@ const handler = defineFunction({
   async handle({ caller, body, env }): Promise<InterviewEndResponse> {
     const ended = await asCaller(env, caller, async (tx) => {
       await requireProctor(tx, 'ends interviews');
+      await requireStartedBy(tx, body.sessionId);
       const [session] = await tx<{ status: SessionStatus; ended_at: Date | null }[]>`
         select status, ended_at from public.interview_sessions where id = ${body.sessionId} for update`;
       if (!session) throw HttpError.of('SESSION_NOT_FOUND', 'sessionId: no such session', 'sessionId');

@@ -48,17 +48,13 @@ const handler = defineFunction({
       if (template.company_id !== null && template.company_id !== body.companyId) {
         throw HttpError.of('VALIDATION_FAILED', 'templateId: the template belongs to another company', 'templateId');
       }
-      // The session records the configuration it ran with, so later template edits do not rewrite history.
-      const sessionData = {
-        metadata: body.metadata ?? {},
-        config: { model: template.model, voice: template.voice, language: template.language, maxDurationSeconds: template.max_duration_seconds },
-      };
+      // Sessions are created only through this database function (users may not insert them): it
+      // checks the caller again and records the template's configuration in session_data, so
+      // later template edits do not rewrite history.
       const [session] = await tx<{ id: string; created_at: Date }[]>`
-        insert into public.interview_sessions
-          (tenant_id, company_id, station_id, template_id, created_by, candidate_ref, architecture, session_data)
-        values (${tenantId}, ${body.companyId}, ${body.stationId}, ${body.templateId}, ${caller.userId},
-                ${body.candidateRef}, ${body.architecture}, ${tx.json(sessionData)})
-        returning id, created_at`;
+        select id, created_at from app.create_interview_session(
+          ${body.companyId}, ${body.templateId}, ${body.stationId}, ${body.candidateRef}, ${body.architecture},
+          ${tx.json(body.metadata ?? {})})`;
       if (!session) throw new Error('insert returned no row');
       // Minted inside the transaction: if signing fails, no orphan session is left behind.
       const jwt = await mintSessionJwt(env.sessionJwtSecret, { sub: caller.userId, tenantId, sessionId: session.id });

@@ -3,7 +3,7 @@
 // (ended rather than abandoned) are true. Idempotent: reporting a step already reached, or passed,
 // changes nothing and answers the current status.
 import { InterviewStatusRequestSchema, type InterviewStatusResponse, type SessionStatus } from '../_shared/contracts/edge.ts';
-import { asCaller, requireProctor } from '../_shared/db.ts';
+import { asCaller, requireProctor, requireStartedBy } from '../_shared/db.ts';
 import { defineFunction } from '../_shared/handler.ts';
 import { HttpError } from '../_shared/http.ts';
 
@@ -16,6 +16,7 @@ const handler = defineFunction({
   async handle({ caller, body, env }): Promise<InterviewStatusResponse> {
     return asCaller(env, caller, async (tx) => {
       await requireProctor(tx, 'reports interview progress');
+      await requireStartedBy(tx, body.sessionId);
       const [session] = await tx<{ status: SessionStatus }[]>`
         select status from public.interview_sessions where id = ${body.sessionId} for update`;
       if (!session) throw HttpError.of('SESSION_NOT_FOUND', 'sessionId: no such session', 'sessionId');

@@ -3,7 +3,7 @@
 // retry safe, and the response says how many were new and how many were already stored.
 import { LIMITS } from '../_shared/contracts/common.ts';
 import { TranscriptBatchRequestSchema, type TranscriptBatchResponse } from '../_shared/contracts/edge.ts';
-import { asCaller, requireProctor } from '../_shared/db.ts';
+import { asCaller, requireProctor, requireStartedBy } from '../_shared/db.ts';
 import { defineFunction } from '../_shared/handler.ts';
 import { HttpError } from '../_shared/http.ts';
 import { storeEntries, toRows } from './store.ts';
@@ -27,7 +27,11 @@ const handler = defineFunction({
       if (!session) throw HttpError.of('SESSION_NOT_FOUND', 'sessionId: no such session', 'sessionId');
       if (session.too_late) throw HttpError.of('SESSION_ENDED', 'the session ended too long ago to accept transcripts');
       await requireProctor(tx, 'uploads transcripts');
-      return storeEntries(tx, { tenantId: session.tenant_id, sessionId: body.sessionId, userId: caller.userId }, toRows(body.entries));
+      await requireStartedBy(tx, body.sessionId);
+      // The function, not the client, says where entries came from: the sideband only when the
+      // caller is the token service holding this session's JWT.
+      const source = caller.sessionScope === body.sessionId ? 'sideband' : 'client';
+      return storeEntries(tx, { tenantId: session.tenant_id, sessionId: body.sessionId, userId: caller.userId }, toRows(body.entries, source));
     });
     return { accepted, duplicates: body.entries.length - accepted };
   },

@@ -21,15 +21,15 @@ export interface Target {
   readonly userId: string;
 }
 
-/** The rows of a batch, each with the entry's own source unless `source` overrides it. */
-export function toRows(entries: readonly TranscriptEntry[], source?: TranscriptSource): Row[] {
+/** The rows of a batch; `source` is the function's decision, never the entries' own field. */
+export function toRows(entries: readonly TranscriptEntry[], source: TranscriptSource): Row[] {
   return entries.map((e) => ({
     item_id: e.itemId,
     content_index: e.contentIndex,
     speaker: e.speaker,
     content: e.content,
     ts: e.speechStartedAt,
-    source: source ?? e.source,
+    source,
     confidence: e.confidence ?? null,
     received_at: e.receivedAt,
   }));
@@ -52,7 +52,7 @@ async function insert(tx: Tx, target: Target, rows: Row[]): Promise<number> {
 }
 
 const PROBE_DONE = Symbol('probe rolled back');
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Which field of a row the database refused: the one its error names, or whose value it quotes. */
 function fieldOf(error: unknown, row: Row): string {
@@ -61,7 +61,7 @@ function fieldOf(error: unknown, row: Row): string {
   const message = String((error as { message?: unknown }).message ?? '');
   if (message.includes(`"${row.ts}"`)) return 'speechStartedAt';
   if (message.includes(`"${row.received_at}"`)) return 'receivedAt';
-  if (UNSTORABLE.test(row.content)) return 'content';
+  if (row.content.includes('\u0000') || UNPAIRED_SURROGATE.test(row.content)) return 'content';
   return '';
 }
 

@@ -4,6 +4,8 @@ import { userClaims, type Actor } from './database';
 /** Rows created (as the superuser) inside every case's transaction, so updates and deletes have a target. */
 export const FIXTURE = {
   userId: 'a0000000-0000-4000-8000-0000000000a9',
+  /** A second proctor of the owning tenant, who did not start the fixture session. */
+  otherProctorId: 'a0000000-0000-4000-8000-0000000000a7',
   companyId: 'a0000000-0000-4000-8000-00000000c002',
   stationId: 'a0000000-0000-4000-8000-00000000d002',
   templateId: 'a0000000-0000-4000-8000-00000000e002',
@@ -15,6 +17,8 @@ const N = SEED.northwind;
 
 export const FIXTURE_SQL = `
   insert into auth.users (id, email, aud, role) values ('${FIXTURE.userId}', 'new@acme.test', 'authenticated', 'authenticated');
+  insert into auth.users (id, email, aud, role) values ('${FIXTURE.otherProctorId}', 'proctor7@acme.test', 'authenticated', 'authenticated');
+  insert into public.tenant_members (tenant_id, user_id, role) values ('${A.tenantId}', '${FIXTURE.otherProctorId}', 'proctor');
   insert into public.companies (id, tenant_id, name) values ('${FIXTURE.companyId}', '${A.tenantId}', 'Fresh Co');
   insert into public.stations (id, tenant_id, name) values ('${FIXTURE.stationId}', '${A.tenantId}', 'Fresh Station');
   insert into public.interview_templates (id, tenant_id, name, instructions) values ('${FIXTURE.templateId}', '${A.tenantId}', 'Fresh', 'Ask.');
@@ -29,6 +33,8 @@ export const ACTORS = {
   anon: { label: 'anon', role: 'anon', claims: { role: 'anon' } },
   acmeAdmin: { label: 'own tenant admin', role: 'authenticated', claims: userClaims(A.adminId, A.tenantId) },
   acmeProctor: { label: 'own tenant proctor', role: 'authenticated', claims: userClaims(A.proctorId, A.tenantId) },
+  // Same tenant and role as the proctor who started the fixture session, but not them.
+  acmeOtherProctor: { label: 'own tenant proctor who did not start the session', role: 'authenticated', claims: userClaims(FIXTURE.otherProctorId, A.tenantId) },
   acmeRecruiter: { label: 'own tenant recruiter', role: 'authenticated', claims: userClaims(A.recruiterId, A.tenantId) },
   otherAdmin: { label: 'other tenant admin', role: 'authenticated', claims: userClaims(N.adminId, N.tenantId) },
   otherProctor: { label: 'other tenant proctor', role: 'authenticated', claims: userClaims(N.proctorId, N.tenantId) },
@@ -54,7 +60,7 @@ export interface TableMatrix {
   readonly allowed: Record<Operation, readonly ActorName[]>;
 }
 
-const members: ActorName[] = ['acmeAdmin', 'acmeProctor', 'acmeRecruiter', 'service'];
+const members: ActorName[] = ['acmeAdmin', 'acmeProctor', 'acmeOtherProctor', 'acmeRecruiter', 'service'];
 
 export const MATRIX: readonly TableMatrix[] = [
   {
@@ -122,7 +128,9 @@ export const MATRIX: readonly TableMatrix[] = [
       update: `update public.interview_sessions set status = 'connecting' where id = '${FIXTURE.sessionId}'`,
       delete: `delete from public.interview_sessions where id = '${FIXTURE.sessionId}'`,
     },
-    allowed: { select: members, insert: ['acmeProctor', 'service'], update: ['acmeProctor', 'service'], delete: ['service'] },
+    // Sessions are created only by interview-start (app.create_interview_session), never inserted
+    // through the Data API; only the proctor who started one moves it through its statuses.
+    allowed: { select: members, insert: ['service'], update: ['acmeProctor', 'service'], delete: ['service'] },
   },
   {
     table: 'transcript_entries',
@@ -133,7 +141,8 @@ export const MATRIX: readonly TableMatrix[] = [
       update: `update public.transcript_entries set content = 'changed' where session_id = '${FIXTURE.sessionId}'`,
       delete: `delete from public.transcript_entries where session_id = '${FIXTURE.sessionId}'`,
     },
-    allowed: { select: members, insert: ['acmeProctor', 'service'], update: ['service'], delete: ['service'] },
+    // A proctor reads and writes only the transcripts of sessions they started.
+    allowed: { select: ['acmeAdmin', 'acmeProctor', 'acmeRecruiter', 'service'], insert: ['acmeProctor', 'service'], update: ['service'], delete: ['service'] },
   },
   {
     table: 'session_events',
