@@ -11,7 +11,7 @@ import { silentLogger } from '../log';
 import { MemorySecretStore } from '../services/secrets/secretStore';
 import { createStation, type Station } from '../station';
 import { nodePlatformInfo } from './nodePlatform';
-import { startWebHost, type WebHost } from './server';
+import { MAX_CALLS_IN_FLIGHT, startWebHost, type WebHost } from './server';
 
 let host: WebHost;
 let station: Station;
@@ -152,6 +152,45 @@ describe('web host', () => {
       expect(await call(socket, 3, 'shell:exec', {})).toMatchObject({ result: { ok: false, error: { code: 'UNKNOWN_CHANNEL' } } });
     } finally {
       socket.close();
+    }
+  });
+
+  it('answers calls past the in-flight bound with a typed RATE_LIMITED, without running them', async () => {
+    // A second host whose app:info waits until released, so calls stay in flight.
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let ran = 0;
+    const info = nodePlatformInfo(path.resolve(__dirname, '../../package.json')).appInfo();
+    const slow = await startWebHost({
+      rendererDir: path.dirname(path.resolve(__dirname, '../../package.json')),
+      port: 0,
+      events: station.events,
+      createRouter: (origin) => new IpcRouter({ 'app:info': async () => (ran++, await held, info) }, appOriginPolicy(origin), silentLogger),
+      log: silentLogger,
+    });
+    const slowToken = new URL(slow.url).hash.replace('#token=', '');
+    const socket = new WebSocket(`${slow.origin.replace('http', 'ws')}/bridge`, [BRIDGE_PROTOCOL, `token.${slowToken}`], { origin: slow.origin });
+    try {
+      await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+      const answers = new Map<number, { ok: boolean; error?: { code: string } }>();
+      const total = MAX_CALLS_IN_FLIGHT + 10;
+      const all = new Promise<void>((resolve) => {
+        socket.on('message', (data) => {
+          const message = JSON.parse(data.toString()) as { kind: string; id: number; result: { ok: boolean; error?: { code: string } } };
+          if (message.kind === 'result') answers.set(message.id, message.result);
+          if (answers.size === 10) release();
+          if (answers.size === total) resolve();
+        });
+      });
+      for (let id = 0; id < total; id += 1) socket.send(JSON.stringify({ id, channel: 'app:info', input: {} }));
+      await all;
+      expect(ran).toBe(MAX_CALLS_IN_FLIGHT);
+      const results = [...answers.values()];
+      expect(results.filter((r) => r.error?.code === 'RATE_LIMITED')).toHaveLength(10);
+      expect(results.filter((r) => r.ok)).toHaveLength(MAX_CALLS_IN_FLIGHT);
+    } finally {
+      socket.close();
+      await slow.close();
     }
   });
 

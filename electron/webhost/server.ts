@@ -9,6 +9,8 @@ import {
   BRIDGE_PROTOCOL,
   BRIDGE_TOKEN_PREFIX,
   BridgeRequestSchema,
+  fail,
+  stationError,
   type BridgeServerMessage,
 } from '@interview-station/contracts';
 import type { StationEvents } from '../events';
@@ -16,6 +18,13 @@ import type { IpcRouter } from '../ipc/router';
 import type { Logger } from '../log';
 import { contentSecurityPolicy, rendererHeaders } from '../security/csp';
 import { readStaticAsset } from '../security/staticAssets';
+
+/**
+ * Calls a page may have unanswered at once on one bridge socket. The renderer needs a handful; a
+ * page firing thousands would queue work in main without bound. Past it, calls are answered
+ * RATE_LIMITED at once, without running.
+ */
+export const MAX_CALLS_IN_FLIGHT = 32;
 
 /** The script the web host adds to index.html; it gives the page `window.station` over the bridge. */
 export const WEB_BRIDGE_SCRIPT = '/web-bridge.js';
@@ -134,6 +143,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   function serveClient(client: WebSocket): void {
     const sender = { url: `${origin}/`, isMainFrame: true };
+    let inFlight = 0;
     client.on('message', (data, isBinary) => {
       let raw: unknown;
       try {
@@ -146,8 +156,15 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         client.close(1008, 'malformed bridge message');
         return;
       }
-      void router.dispatch(request.data.channel, request.data.input, sender).then((result) => {
-        send(client, { kind: 'result', id: request.data.id, result });
+      const { id, channel, input } = request.data;
+      if (inFlight >= MAX_CALLS_IN_FLIGHT) {
+        send(client, { kind: 'result', id, result: fail(stationError('RATE_LIMITED', `at most ${MAX_CALLS_IN_FLIGHT} calls may wait for an answer at once`)) });
+        return;
+      }
+      inFlight += 1;
+      void router.dispatch(channel, input, sender).then((result) => {
+        inFlight -= 1;
+        send(client, { kind: 'result', id, result });
       });
     });
   }
