@@ -102,4 +102,23 @@ describe('every channel', () => {
     expect(await router.dispatch(channel, VALID_IPC_INPUTS[channel], foreign)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
     expect(service).not.toHaveBeenCalled();
   });
+
+  it('refuses calls past its in-flight bound with RATE_LIMITED, without running them, and takes calls again once answered', async () => {
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const state = vi.fn(async () => {
+      await held;
+      return authState;
+    });
+    const router = new IpcRouter({ 'auth:state': state }, appOriginPolicy(APP), silentLogger, 4);
+    const calls = Array.from({ length: 6 }, () => router.dispatch('auth:state', {}, trusted));
+    expect(await Promise.race([calls[5], new Promise((resolve) => setTimeout(resolve, 50, 'pending'))])).toMatchObject({
+      ok: false,
+      error: { code: 'RATE_LIMITED', retryable: true },
+    });
+    expect(state).toHaveBeenCalledTimes(4);
+    release();
+    expect((await Promise.all(calls)).filter((r) => r.ok)).toHaveLength(4);
+    expect(await router.dispatch('auth:state', {}, trusted)).toEqual({ ok: true, value: authState });
+  });
 });

@@ -25,13 +25,32 @@ export type StationHandlers = {
  * answer is checked against the contract too. Never throws; always answers a `Result`.
  */
 export class IpcRouter {
+  private inFlight = 0;
+
   constructor(
     private readonly handlers: StationHandlers,
     private readonly isTrusted: SenderPolicy,
     private readonly log: Logger,
+    /**
+     * Handler calls that may run at once, whichever host carries them: a renderer firing calls
+     * faster than main answers them is refused (RATE_LIMITED) instead of queuing work without bound.
+     */
+    private readonly maxInFlight = 64,
   ) {}
 
   async dispatch(channel: unknown, input: unknown, sender: IpcSender): Promise<Result<unknown>> {
+    if (this.inFlight >= this.maxInFlight) {
+      return fail(stationError('RATE_LIMITED', `at most ${this.maxInFlight} calls may wait for an answer at once`));
+    }
+    this.inFlight += 1;
+    try {
+      return await this.route(channel, input, sender);
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+
+  private async route(channel: unknown, input: unknown, sender: IpcSender): Promise<Result<unknown>> {
     if (!isIpcChannel(channel)) {
       return fail(stationError('UNKNOWN_CHANNEL', `unknown channel ${JSON.stringify(String(channel).slice(0, 64))}`));
     }
