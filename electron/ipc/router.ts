@@ -35,7 +35,7 @@ export class IpcRouter {
      * Handler calls that may run at once, whichever host carries them: a renderer firing calls
      * faster than main answers them is refused (RATE_LIMITED) instead of queuing work without bound.
      */
-    private readonly maxInFlight = 64,
+    private readonly maxInFlight = 256,
   ) {}
 
   async dispatch(channel: unknown, input: unknown, sender: IpcSender): Promise<Result<unknown>> {

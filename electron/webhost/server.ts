@@ -24,7 +24,7 @@ import { readStaticAsset } from '../security/staticAssets';
  * page firing thousands would queue work in main without bound. Past it, calls are answered
  * RATE_LIMITED at once, without running.
  */
-export const MAX_CALLS_IN_FLIGHT = 32;
+export const MAX_CALLS_IN_FLIGHT = 128;
 
 /** The script the web host adds to index.html; it gives the page `window.station` over the bridge. */
 export const WEB_BRIDGE_SCRIPT = '/web-bridge.js';
