@@ -10,6 +10,10 @@
 -- very session, which the edge function sets only for a verified session JWT (the token service).
 -- Supabase Auth never issues that claim, so a user token through the Data API cannot make it.
 
+-- Fail fast instead of queueing behind a long transaction on a live database (squawk).
+set local lock_timeout = '5s';
+set local statement_timeout = '60s';
+
 /** True when the caller started the session (RLS on interview_sessions applies to the lookup). */
 create function app.started_session(p_session_id uuid) returns boolean
   language sql stable

@@ -13,6 +13,10 @@
 --    not even the service role, can backdate or rewrite them. A deliberate data fix runs with
 --    `session_replication_role = replica`, as any trigger-bypassing repair does.
 
+-- Fail fast instead of queueing behind a long transaction on a live database (squawk).
+set local lock_timeout = '5s';
+set local statement_timeout = '60s';
+
 revoke insert on public.interview_sessions from authenticated;
 drop policy interview_sessions_insert on public.interview_sessions;
 
