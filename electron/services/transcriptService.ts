@@ -1,6 +1,12 @@
-import type { IpcOutput, IpcParsedInput, TranscriptEntry } from '@interview-station/contracts';
+import { StationFailure, transcriptKeyString, type IpcOutput, type IpcParsedInput, type TranscriptEntry } from '@interview-station/contracts';
 import { transcriptAsJson, transcriptAsText } from './journal/exportTranscript';
 import type { JournalStore } from './journal/journalStore';
+
+/**
+ * Entries one session's journal takes from the renderer: a two-hour interview has a few thousand
+ * utterances; a renderer sending far more would only fill the disk.
+ */
+export const MAX_ENTRIES_PER_SESSION = 20_000;
 
 /**
  * The renderer's transcript entries: stamped as client-delivered, made durable in the session's
@@ -12,10 +18,15 @@ export class TranscriptService {
     private readonly now: () => Date = () => new Date(),
     /** Told about each newly durable entry (the sync engine listens here). */
     private readonly onDurable: (entry: TranscriptEntry) => void = () => undefined,
+    private readonly maxEntries = MAX_ENTRIES_PER_SESSION,
   ) {}
 
   /** From the renderer: the station's own data channel delivered it. */
-  append(input: IpcParsedInput<'transcript:append'>): Promise<IpcOutput<'transcript:append'>> {
+  async append(input: IpcParsedInput<'transcript:append'>): Promise<IpcOutput<'transcript:append'>> {
+    const journal = await this.journals.session(input.sessionId);
+    if (journal.size >= this.maxEntries && !journal.has(transcriptKeyString(input))) {
+      throw StationFailure.of('PAYLOAD_TOO_LARGE', `An interview's transcript holds at most ${this.maxEntries} entries.`, 'sessionId');
+    }
     return this.record({ ...input, source: 'client', receivedAt: this.now().toISOString() });
   }
 

@@ -87,6 +87,17 @@ describe('InterviewService refusals', () => {
     hybrid.dispose();
   });
 
+  it('records an interview as live only once a connection was set up for it', async () => {
+    const s = service('direct');
+    const { sessionId } = await start(s);
+    const before = upstream.calls.length;
+    await expect(s.live({ sessionId })).rejects.toMatchObject({ error: { code: 'CONFLICT' } });
+    expect(upstream.calls.length).toBe(before);
+    await s.realtimeToken({ sessionId });
+    expect(await s.live({ sessionId })).toEqual({ sessionId, status: 'live' });
+    s.dispose();
+  });
+
   it('bounds how many interviews it starts per minute', async () => {
     const clock = { now: 5_000_000 };
     const s = service('hybrid', clock);

@@ -55,6 +55,8 @@ interface LiveSession {
   readonly startedAtMs: number;
   /** When each connection attempt (key or SDP exchange) of the last minute was made. */
   readonly attempts: number[];
+  /** A key was handed out or an SDP answer came back: only then can the renderer report it live. */
+  connected: boolean;
   proxy?: SdpProxyClient;
 }
 
@@ -87,7 +89,7 @@ export class InterviewService {
       'UPSTREAM_UNAVAILABLE',
     );
     await this.deps.onStarted?.(start.sessionId);
-    this.sessions.set(start.sessionId, { start, startedAtMs: this.now(), attempts: [] });
+    this.sessions.set(start.sessionId, { start, startedAtMs: this.now(), attempts: [], connected: false });
     this.deps.onActiveChange?.(true);
     this.deps.log.info('interview started', { sessionId: start.sessionId, architecture: start.webrtcConfig.architecture });
     const { architecture, model, voice, maxDurationSeconds } = start.webrtcConfig;
@@ -116,6 +118,7 @@ export class InterviewService {
       RealtimeSessionResponseSchema,
       'TOKEN_MINT_FAILED',
     );
+    live.connected = true;
     return { clientSecret: minted.clientSecret, expiresAt: minted.expiresAt, model: minted.model, callsUrl: minted.callsUrl, iceServers: minted.iceServers };
   }
 
@@ -140,12 +143,17 @@ export class InterviewService {
       },
       this.deps.log.child('sdp-proxy'),
     );
-    return live.proxy.offer(input.sdp);
+    const answer = await live.proxy.offer(input.sdp);
+    live.connected = true;
+    return answer;
   }
 
   /** The renderer's data channel opened: the session's history records the interview as live. */
   async live(input: IpcParsedInput<'interview:live'>): Promise<IpcOutput<'interview:live'>> {
-    this.session(input.sessionId);
+    // The renderer's word alone does not make an interview live: a connection must have been set up.
+    if (!this.session(input.sessionId).connected) {
+      throw StationFailure.of('CONFLICT', 'The interview has no connection yet: it cannot be live.', 'sessionId');
+    }
     return this.reportStatus(input.sessionId, 'live');
   }
 

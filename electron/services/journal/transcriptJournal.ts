@@ -99,6 +99,16 @@ export class TranscriptJournal {
     return this.failure !== null;
   }
 
+  /** How many entries the journal holds (durable or being written). */
+  get size(): number {
+    return this.entries.size + this.inFlight.size;
+  }
+
+  /** Whether an entry with this key is in the journal (or being written to it). */
+  has(key: string): boolean {
+    return this.entries.has(key) || this.inFlight.has(key);
+  }
+
   /** Every durable entry, ordered by when the speech started. */
   list(): TranscriptEntry[] {
     return [...this.entries.values()].sort(compareBySpeechStart);

@@ -1,0 +1,34 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { JournalStore } from './journal/journalStore';
+import { TranscriptService } from './transcriptService';
+
+const SESSION = '4f1c2a52-7b4e-4c8f-9d0a-0b6c1d2e3f40';
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+it("refuses the renderer's entries past a session's bound, typed, and still answers replays of ones it holds", async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'transcripts-'));
+  const journals = new JournalStore(dir);
+  cleanups.push(async () => {
+    await journals.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  const transcripts = new TranscriptService(journals, undefined, undefined, 5);
+  const entry = (i: number) => ({
+    sessionId: SESSION,
+    itemId: `item_${i}`,
+    contentIndex: 0,
+    speaker: 'ai' as const,
+    content: `words ${i}`,
+    speechStartedAt: new Date(Date.UTC(2026, 10, 21, 10, 0, i)).toISOString(),
+  });
+  for (let i = 0; i < 5; i += 1) await transcripts.append(entry(i));
+  await expect(transcripts.append(entry(5))).rejects.toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE', field: 'sessionId' } });
+  expect(await transcripts.append(entry(2))).toMatchObject({ duplicate: true });
+  expect((await transcripts.list({ sessionId: SESSION })).entries).toHaveLength(5);
+});
