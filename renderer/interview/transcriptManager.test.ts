@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_HOLD_MS, TranscriptManager, TRUNCATION_WAIT_MS } from './transcriptManager';
-import { GAP_TEXT } from './transcriptText';
+import { GAP_TEXT, UNFINISHED_TEXT } from './transcriptText';
 
 const SESSION = '4f1c2a52-7b4e-4c8f-9d0a-0b6c1d2e3f40';
 const T0 = Date.UTC(2026, 11, 1, 10, 0, 0);
@@ -120,5 +120,18 @@ describe('transcript manager', () => {
     m.handle({ type: 'conversation.item.input_audio_transcription.completed' }, T0);
     m.handle('garbage', T0);
     expect(m.lines()).toEqual([]);
+  });
+
+  it('marks speech left unfinished by a dropped call in the view, without storing it under a key the sideband may still fill', () => {
+    const m = new TranscriptManager(SESSION);
+    m.callStarted(T0);
+    m.handle({ type: 'input_audio_buffer.speech_started', item_id: 'item_u1', audio_start_ms: 100 }, T0 + 200);
+    m.handle(ai('response.output_audio_transcript.delta', 'item_a0', 'resp_0', { delta: 'Before we' }), T0 + 50);
+    m.callStarted(T0 + 5_000);
+    expect(m.lines().map((l) => [l.speaker, l.status, l.text])).toEqual([
+      ['ai', 'cut', 'Before we —'],
+      ['candidate', 'gap', UNFINISHED_TEXT],
+    ]);
+    expect(m.takeReady()).toEqual([]);
   });
 });

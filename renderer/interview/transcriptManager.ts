@@ -1,6 +1,6 @@
 import { parseRealtimeEvent, REALTIME_EVENT, transcriptKeyString, type Speaker, type TranscriptEntryInput } from '@interview-station/contracts';
 import { parseExtraEvent, responseIdOf } from './realtimeExtras';
-import { GAP_TEXT, heardText, storableText } from './transcriptText';
+import { CUT_OFF_MARK, GAP_TEXT, heardText, storableText, UNFINISHED_TEXT } from './transcriptText';
 
 /**
  * Turns `oai-events` into the live transcript and into final entries to store. Deterministic and
@@ -76,6 +76,7 @@ export class TranscriptManager {
 
   /** A new realtime call opened at `now`: its audio clock starts here. */
   callStarted(now: number): void {
+    this.closeOpenLines();
     this.audioEpoch = now;
     this.speaking = false;
     this.version += 1;
@@ -153,6 +154,22 @@ export class TranscriptManager {
   /** The call is over: everything held is stored as it stands (truncation applied if known). */
   flush(): void {
     for (const [key, held] of this.held) this.release(key, held);
+    this.closeOpenLines();
+  }
+
+  /**
+   * Lines whose final never came because their call ended. Shown as such, but not stored: the
+   * sideband may still deliver the real final under the same key, and the first entry for a key
+   * wins in the journal.
+   */
+  private closeOpenLines(): void {
+    for (const line of this.byKey.values()) {
+      if (line.status !== 'partial') continue;
+      if (line.speaker === 'ai' && line.text === '') this.byKey.delete(line.key);
+      else if (line.speaker === 'ai') this.finish(line, `${line.text.trim()}${CUT_OFF_MARK}`, 'cut');
+      else this.finish(line, UNFINISHED_TEXT, 'gap');
+    }
+    this.version += 1;
   }
 
   /** Entries ready to append, in speech order; each is handed out once. */

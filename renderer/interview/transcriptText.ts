@@ -7,6 +7,9 @@ import { LIMITS } from '@interview-station/contracts';
 /** What a failed candidate transcription is shown and stored as: a marked gap, never dropped. */
 export const GAP_TEXT = '[inaudible — transcription failed]';
 
+/** Shown (not stored) for speech whose transcription never arrived because the call ended. */
+export const UNFINISHED_TEXT = '[not transcribed: the call ended before the transcription arrived]';
+
 /** Marks where the interviewer was cut off. */
 export const CUT_OFF_MARK = ' —';
 
