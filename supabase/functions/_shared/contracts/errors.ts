@@ -67,11 +67,19 @@ export const StationErrorSchema = z
   .strict();
 export type StationError = z.infer<typeof StationErrorSchema>;
 
-/** Builds a StationError whose `retryable` flag always agrees with the code's table entry. */
+/**
+ * Builds a StationError whose `retryable` flag always agrees with the code's table entry. Message
+ * and field are cut to the schema's bounds: they may quote input (an unknown key thousands of
+ * characters long), and an error must never itself fall outside the contract.
+ */
 export function stationError(code: ErrorCode, message: string, field?: string): StationError {
-  const error: StationError = { code, message, retryable: ERROR_CODES[code].retryable };
-  if (field !== undefined) error.field = field;
+  const error: StationError = { code, message: clip(message, 2000), retryable: ERROR_CODES[code].retryable };
+  if (field !== undefined) error.field = clip(field, 200);
   return error;
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 export function recoveryFor(code: ErrorCode): Recovery {
