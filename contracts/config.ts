@@ -34,7 +34,7 @@ export const StationConfigSchema = z
     updates: z
       .union([
         z.literal('off'),
-        z.object({ channel: z.enum(['stable', 'beta']), url: z.url({ protocol: /^https$/, error: 'must be an https:// URL' }) }).strict(),
+        z.object({ channel: z.enum(['stable', 'beta']), url: z.url({ protocol: /^https$/, error: 'must be an https:// URL' }).meta({ pattern: '^https://' }) }).strict(),
       ])
       .default('off'),
     /** Displays allowed while an interview starts (1: a second screen must be unplugged first). */
