@@ -22,6 +22,11 @@ async function load(policy?: unknown, user?: unknown, env?: NodeJS.ProcessEnv) {
 }
 
 describe('managed configuration', () => {
+  it('reads a policy saved with a UTF-8 byte-order mark (Notepad, PowerShell 5), and names an empty unknown key', async () => {
+    expect(await load(`\uFEFF${JSON.stringify({ kiosk: true })}`)).toMatchObject({ ok: true, value: { kiosk: true } });
+    expect(await load({ '': 1 })).toMatchObject({ ok: false, error: { code: 'CONFIGURATION_INVALID', field: '""', message: `${policyFile}: "": unknown setting` } });
+  });
+
   it('uses the defaults when no file exists', async () => {
     expect(await load()).toMatchObject({ ok: true, value: { connectionMode: 'hybrid', kiosk: false, maxInterviewMinutes: 60 } });
   });

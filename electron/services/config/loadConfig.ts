@@ -52,7 +52,8 @@ async function readLayer(file: string): Promise<Result<ConfigLayer>> {
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    // Windows tools (Notepad, PowerShell 5's Out-File) save UTF-8 with a byte-order mark.
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
     return { ok: false, error: configError(file, `is not valid JSON (${(error as Error).message})`) };
   }
@@ -64,7 +65,8 @@ function checkLayer(source: string, layer: unknown): Result<ConfigLayer> {
   if (parsed.success) return { ok: true, value: parsed.data };
   const issue = parsed.error.issues[0];
   if (!issue) return { ok: false, error: configError(source, 'is invalid') };
-  const key = issue.code === 'unrecognized_keys' ? fieldPath([...issue.path, issue.keys[0] ?? '']) : fieldPath(issue.path);
+  // An unknown key is named even when it is the empty string (shown as "").
+  const key = issue.code === 'unrecognized_keys' ? fieldPath([...issue.path, issue.keys[0] ?? '']) || '""' : fieldPath(issue.path);
   const problem = issue.code === 'unrecognized_keys' ? 'unknown setting' : issue.message;
   return { ok: false, error: configError(source, key === '' ? problem : `${key}: ${problem}`, key || undefined) };
 }
