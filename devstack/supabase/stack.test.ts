@@ -63,6 +63,8 @@ describe('npm run stack', () => {
         templateId: SEED.acme.templateId,
         stationId: SEED.acme.stationId,
         candidateRef: 'stack-test',
+        // Ephemeral keys are minted only for direct sessions (a hybrid session's renderer holds none).
+        architecture: 'direct',
       });
       expect(started.status).toBe(200);
       const { sessionId, sessionToken, webrtcConfig } = InterviewStartResponseSchema.parse(started.body);

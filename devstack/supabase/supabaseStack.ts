@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { createAuthHandler, type AuthHandler } from './auth/server';
 import { startFunctionsRuntime } from './functionsRuntime';
+import { readVerifyJwt } from './functionsConfig';
 import { startGateway } from './gateway';
 import { makeApiKeys } from './keys';
 import { applySupabaseBase, runMigrations, runSeed } from './migrate';
@@ -64,6 +65,8 @@ export async function startSupabaseStack(options: SupabaseStackOptions = {}): Pr
     const gateway = await startGateway({
       auth: (req, res, path) => (authRef.handler ? authRef.handler(req, res, path) : Promise.resolve(void res.writeHead(503).end())),
       apiKeys: [keys.anonKey, keys.serviceRoleKey],
+      jwtSecret: keys.jwtSecret,
+      verifyJwt: readVerifyJwt(),
     });
     authRef.handler = createAuthHandler({
       sql,

@@ -6,7 +6,7 @@ import { InterviewEndResponseSchema, InterviewStartResponseSchema } from '../../
 import { SessionJwtClaimsSchema } from '../../contracts/jwt';
 import { SEED } from '../../devstack/supabase/seedUsers';
 import { invoke, supabaseClient } from './support/clients';
-import { acmeStart, expiredProctorToken, signInAs, startFunctionsFixture, written, type FunctionsFixture } from './support/functionsFixture';
+import { acmeStart, expiredProctorToken, post, signInAs, startFunctionsFixture, written, type FunctionsFixture } from './support/functionsFixture';
 
 let fx: FunctionsFixture;
 
@@ -80,7 +80,10 @@ describe('interview-start', () => {
     const before = await written(fx.sql);
     const anon = supabaseClient(fx.stack.supabaseUrl, fx.stack.anonKey);
     const expired = await invoke(anon, 'interview-start', acmeStart(), { Authorization: `Bearer ${await expiredProctorToken(fx.stack)}` });
-    expect(expired).toMatchObject({ status: 401, body: { code: 'AUTHENTICATION_FAILED', message: 'token expired' } });
+    // verify_jwt at the gateway refuses it first, as on the platform; the function refuses it too.
+    expect(expired).toMatchObject({ status: 401, body: { message: 'Invalid JWT' } });
+    const direct = await post(fx.stack.functionsUrl, 'interview-start', await expiredProctorToken(fx.stack), acmeStart());
+    expect(direct).toMatchObject({ status: 401, body: { code: 'AUTHENTICATION_FAILED', message: 'token expired' } });
     expect(await invoke(anon, 'interview-start', acmeStart())).toMatchObject({ status: 401, body: { code: 'AUTHENTICATION_FAILED' } });
     const bare = await fetch(`${fx.stack.supabaseUrl}/functions/v1/interview-start`, {
       method: 'POST',
@@ -96,8 +99,14 @@ describe('interview-start', () => {
     const preflight = await fetch(url, { method: 'OPTIONS', headers: { origin: 'http://example.test', 'access-control-request-method': 'POST' } });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
-    expect((await fetch(url, { method: 'GET' })).status).toBe(405);
-    expect((await fetch(`${fx.stack.supabaseUrl}/functions/v1/no-such-function`, { method: 'POST' })).status).toBe(404);
+    // With a project JWT (verify_jwt), as every caller sends.
+    const headers = { authorization: `Bearer ${fx.stack.anonKey}` };
+    const get = await fetch(url, { method: 'GET', headers });
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST, OPTIONS');
+    expect((await fetch(`${fx.stack.supabaseUrl}/functions/v1/no-such-function`, { method: 'POST', headers })).status).toBe(404);
+    // Without one, the gateway refuses before any function runs.
+    expect((await fetch(url, { method: 'GET' })).status).toBe(401);
   });
 });
 

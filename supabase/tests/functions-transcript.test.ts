@@ -5,7 +5,7 @@ import { InterviewStartResponseSchema } from '../../contracts/edge';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { SEED, SEED_PASSWORD } from '../../devstack/supabase/seedUsers';
 import { invoke, signedIn, supabaseClient } from './support/clients';
-import { acmeStart, entries, expiredProctorToken, signInAs, startFunctionsFixture, written, type FunctionsFixture } from './support/functionsFixture';
+import { acmeStart, entries, expiredProctorToken, post, signInAs, startFunctionsFixture, written, type FunctionsFixture } from './support/functionsFixture';
 
 let fx: FunctionsFixture;
 let proctor: SupabaseClient;
@@ -96,7 +96,10 @@ describe('interview-transcript', () => {
     const result = await invoke(anon, 'interview-transcript', { sessionId, entries: entries(sessionId, 1) }, {
       Authorization: `Bearer ${await expiredProctorToken(fx.stack)}`,
     });
-    expect(result).toMatchObject({ status: 401, body: { code: 'AUTHENTICATION_FAILED' } });
+    // The gateway's verify_jwt refuses it first, as on the platform; the function refuses it too.
+    expect(result).toMatchObject({ status: 401, body: { message: 'Invalid JWT' } });
+    const direct = await post(fx.stack.functionsUrl, 'interview-transcript', await expiredProctorToken(fx.stack), { sessionId, entries: entries(sessionId, 1) });
+    expect(direct).toMatchObject({ status: 401, body: { code: 'AUTHENTICATION_FAILED', message: 'token expired' } });
     expect(await written(fx.sql)).toEqual(before);
   });
 
@@ -162,12 +165,14 @@ describe('interview-transcript', () => {
     expect(rows.map((r) => r['source'])).toEqual(['client', 'client']);
   });
 
-  describe('from the token service, with the session JWT', () => {
+  // As on hosted Supabase: Authorization carries the anon key (verify_jwt passes it), the session
+  // JWT travels in x-session-token.
+  describe('from the token service, with the session JWT in x-session-token', () => {
     async function startedSession(): Promise<{ sessionId: string; sessionToken: string }> {
       const started = InterviewStartResponseSchema.parse((await invoke(proctor, 'interview-start', acmeStart())).body);
       return { sessionId: started.sessionId, sessionToken: started.sessionToken };
     }
-    const withToken = (token: string) => ({ Authorization: `Bearer ${token}` });
+    const withToken = (token: string) => ({ Authorization: `Bearer ${fx.stack.anonKey}`, apikey: fx.stack.anonKey, 'x-session-token': token });
     const anon = () => supabaseClient(fx.stack.supabaseUrl, fx.stack.anonKey);
 
     it("stores its session's entries as the proctor, idempotently with what the station sent", async () => {
@@ -192,6 +197,29 @@ describe('interview-transcript', () => {
         status: 403,
         body: { code: 'NOT_AUTHORIZED', field: 'sessionId' },
       });
+      expect(await written(fx.sql)).toEqual(before);
+    });
+
+    it('is refused as Authorization: the platform gateway verifies that against the project secret', async () => {
+      const { sessionId, sessionToken } = await startedSession();
+      const before = await written(fx.sql);
+      expect(await invoke(anon(), 'interview-transcript', { sessionId, entries: entries(sessionId, 1) }, { Authorization: `Bearer ${sessionToken}` })).toMatchObject({
+        status: 401,
+      });
+      expect(await written(fx.sql)).toEqual(before);
+    });
+
+    it('refuses a forged, expired or permissionless x-session-token with 401, writing nothing', async () => {
+      const { sessionId, sessionToken } = await startedSession();
+      const before = await written(fx.sql);
+      const [header, payload] = sessionToken.split('.');
+      const forged = `${header}.${payload}.${'A'.repeat(43)}`;
+      for (const token of [forged, 'not-a-jwt']) {
+        expect(await invoke(anon(), 'interview-transcript', { sessionId, entries: entries(sessionId, 1) }, withToken(token))).toMatchObject({
+          status: 401,
+          body: { code: 'AUTHENTICATION_FAILED' },
+        });
+      }
       expect(await written(fx.sql)).toEqual(before);
     });
 

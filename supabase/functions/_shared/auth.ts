@@ -47,21 +47,24 @@ function verifier(env: FunctionEnv): Uint8Array | JWTVerifyGetKey {
   return keySet;
 }
 
+/** The header the token service sends its session JWT in (Authorization carries the anon key). */
+export const SESSION_TOKEN_HEADER = 'x-session-token';
+
 /**
  * A session JWT minted by interview-start (HS256, the secret shared with the token service) that
  * carries `permission`: the caller acts as the proctor who started that session, on it alone.
- * Undefined when the token is not such a session JWT.
+ * 401 when it is not a valid, unexpired session JWT; 403 when it lacks the permission.
  */
-async function sessionCaller(token: string, env: FunctionEnv, permission: SessionPermission): Promise<Caller | undefined> {
+async function sessionCaller(token: string, env: FunctionEnv, permission: SessionPermission): Promise<Caller> {
   let payload: JWTPayload;
   try {
-    payload = (await jwtVerify(token, new TextEncoder().encode(env.sessionJwtSecret), { algorithms: ['HS256'] })).payload;
+    payload = (await jwtVerify(token, new TextEncoder().encode(env.sessionJwtSecret), { algorithms: ['HS256'], requiredClaims: ['exp'] })).payload;
   } catch (error) {
     if (error instanceof joseErrors.JWTExpired) throw HttpError.of('AUTHENTICATION_FAILED', 'session token expired');
-    return undefined;
+    throw HttpError.of('AUTHENTICATION_FAILED', 'invalid session token');
   }
   const claims = SessionJwtClaimsSchema.safeParse(payload);
-  if (!claims.success) return undefined;
+  if (!claims.success) throw HttpError.of('AUTHENTICATION_FAILED', 'invalid session token');
   if (!claims.data.permissions.includes(permission)) throw HttpError.of('NOT_AUTHORIZED', `the session token lacks ${permission}`);
   const { sub, tenant_id: tenantId, session_id: sessionId } = claims.data;
   // The claims Postgres sees are those of the proctor's user token: RLS applies unchanged.
@@ -77,15 +80,19 @@ async function sessionCaller(token: string, env: FunctionEnv, permission: Sessio
 
 /**
  * Verifies the `Authorization: Bearer` token of a signed-in user; 401 when missing, bad or expired.
- * With `sessionPermission`, a session JWT carrying that permission is accepted too (see `sessionScope`).
+ * With `sessionPermission`, a session JWT carrying that permission in `x-session-token` is accepted
+ * instead (see `sessionScope`): the platform's verify_jwt has already checked that Authorization
+ * holds a project JWT (the token service sends the anon key there), and a session JWT, signed with
+ * another secret, could never pass it as Authorization.
  */
 export async function authenticate(req: Request, env: FunctionEnv, sessionPermission?: SessionPermission): Promise<Caller> {
+  const sessionToken = req.headers.get(SESSION_TOKEN_HEADER);
+  if (sessionToken !== null) {
+    if (!sessionPermission) throw HttpError.of('AUTHENTICATION_FAILED', `${SESSION_TOKEN_HEADER} is not accepted here`);
+    return sessionCaller(sessionToken.trim(), env, sessionPermission);
+  }
   const match = /^Bearer\s+(\S+)$/i.exec(req.headers.get('authorization') ?? '');
   if (!match) throw HttpError.of('AUTHENTICATION_FAILED', 'missing bearer token');
-  if (sessionPermission) {
-    const delegated = await sessionCaller(match[1] as string, env, sessionPermission);
-    if (delegated) return delegated;
-  }
   let payload: JWTPayload;
   try {
     const key = verifier(env);

@@ -13,7 +13,7 @@ const handler = defineFunction({
   request: TranscriptBatchRequestSchema,
   // A full batch of maximum-length entries, plus JSON overhead.
   maxBodyBytes: LIMITS.transcriptBatch * (LIMITS.transcriptContent * 2 + 1024),
-  // The token service forwards sideband transcripts with the session's own JWT.
+  // The token service forwards sideband transcripts with the session's own JWT (x-session-token).
   sessionPermission: 'transcript:write',
   async handle({ caller, body, env }): Promise<TranscriptBatchResponse> {
     if (caller.sessionScope !== undefined && caller.sessionScope !== body.sessionId) {
