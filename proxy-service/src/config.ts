@@ -1,4 +1,4 @@
-import { edgeFunctionUrl, IceServerSchema, SDP_PROXY_MAX_PAYLOAD, VoiceSchema, parseContract } from '@interview-station/contracts';
+import { ConnectionModeSchema, edgeFunctionUrl, IceServerSchema, SDP_PROXY_MAX_PAYLOAD, VoiceSchema, parseContract } from '@interview-station/contracts';
 import { z } from 'zod';
 
 /** How sessions are kept apart (see src/isolation/). */
@@ -29,6 +29,8 @@ export const ServiceConfigSchema = z.object({
   SUPABASE_ANON_KEY: z.string().optional(),
   /** Postgres URL to read each session's model, voice and instructions; without it, the defaults below. */
   DATABASE_URL: z.string().optional(),
+  /** Every session's architecture when DATABASE_URL is not set (the design's default is hybrid). */
+  DEFAULT_ARCHITECTURE: ConnectionModeSchema.default('hybrid'),
   DEFAULT_MODEL: z.string().min(1).max(200).default('gpt-realtime'),
   DEFAULT_VOICE: VoiceSchema.default('marin'),
   DEFAULT_INSTRUCTIONS: z.string().max(20_000).default('You are a courteous, professional job interviewer.'),
@@ -45,10 +47,17 @@ export const ServiceConfigSchema = z.object({
       }
     })
     .pipe(z.array(IceServerSchema).max(8)),
-  EPHEMERAL_KEY_SECONDS: int(10, 7200).default(600),
+  /** A direct-mode key only has to start one call: short-lived. */
+  EPHEMERAL_KEY_SECONDS: int(10, 600).default(60),
   UPSTREAM_TIMEOUT_MS: int(100, 120_000).default(10_000),
   RATE_TENANT_PER_MINUTE: int(1, 100_000).default(600),
   RATE_SESSION_PER_MINUTE: int(1, 10_000).default(60),
+  /**
+   * Keys per direct session: a burst of MINT_SESSION_BURST (the station makes at most 3 connection
+   * attempts), then MINT_SESSION_PER_MINUTE (one per 20 s).
+   */
+  MINT_SESSION_BURST: int(1, 100).default(3),
+  MINT_SESSION_PER_MINUTE: int(1, 600).default(3),
   DRAIN_GRACE_MS: int(0, 120_000).default(10_000),
   /** Serve `/metrics` on this port (private; Fly scrapes it). Without it, `/metrics` is not served. */
   METRICS_PORT: int(0, 65535).optional(),

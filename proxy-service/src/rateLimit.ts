@@ -13,18 +13,23 @@ export class TokenBuckets {
   private readonly buckets = new Map<string, Bucket>();
   private readonly ratePerMs: number;
 
+  private readonly capacity: number;
+
   constructor(
-    private readonly perMinute: number,
+    perMinute: number,
     private readonly now: () => number = Date.now,
+    /** The burst; `perMinute` by default. */
+    capacity?: number,
   ) {
     this.ratePerMs = perMinute / 60_000;
+    this.capacity = capacity ?? perMinute;
   }
 
   /** Takes one token; returns the seconds to wait when the bucket is empty, else 0. */
   take(key: string): number {
     const now = this.now();
-    const bucket = this.buckets.get(key) ?? { tokens: this.perMinute, updatedMs: now };
-    bucket.tokens = Math.min(this.perMinute, bucket.tokens + (now - bucket.updatedMs) * this.ratePerMs);
+    const bucket = this.buckets.get(key) ?? { tokens: this.capacity, updatedMs: now };
+    bucket.tokens = Math.min(this.capacity, bucket.tokens + (now - bucket.updatedMs) * this.ratePerMs);
     bucket.updatedMs = now;
     this.buckets.set(key, bucket);
     if (bucket.tokens >= 1) {
@@ -38,7 +43,7 @@ export class TokenBuckets {
   private sweep(now: number): void {
     if (this.buckets.size < 10_000) return;
     for (const [key, bucket] of this.buckets) {
-      if (bucket.tokens + (now - bucket.updatedMs) * this.ratePerMs >= this.perMinute) this.buckets.delete(key);
+      if (bucket.tokens + (now - bucket.updatedMs) * this.ratePerMs >= this.capacity) this.buckets.delete(key);
     }
   }
 }
@@ -50,14 +55,32 @@ export class RateLimitedFailure extends StationFailure {
   }
 }
 
+export interface RateLimitSettings {
+  readonly tenantPerMinute: number;
+  readonly sessionPerMinute: number;
+  /** Ephemeral keys per session: a small burst, then a slow refill. */
+  readonly mintBurst?: number;
+  readonly mintPerMinute?: number;
+}
+
 /** Per-tenant and per-session limits, checked together (both must have a token). */
 export class RateLimits {
   private readonly tenants: TokenBuckets;
   private readonly sessions: TokenBuckets;
+  private readonly mints: TokenBuckets;
 
-  constructor(limits: { tenantPerMinute: number; sessionPerMinute: number }, now: () => number = Date.now) {
+  constructor(limits: RateLimitSettings, now: () => number = Date.now) {
     this.tenants = new TokenBuckets(limits.tenantPerMinute, now);
     this.sessions = new TokenBuckets(limits.sessionPerMinute, now);
+    this.mints = new TokenBuckets(limits.mintPerMinute ?? 3, now, limits.mintBurst ?? 3);
+  }
+
+  /** An ephemeral key: the session's tight mint bucket, then the tenant's. */
+  checkMint(tenantId: string, sessionId: string): void {
+    const wait = this.mints.take(sessionId);
+    if (wait > 0) throw new RateLimitedFailure(wait);
+    const tenantWait = this.tenants.take(tenantId);
+    if (tenantWait > 0) throw new RateLimitedFailure(tenantWait);
   }
 
   /** Throws RateLimitedFailure when either bucket is empty. */

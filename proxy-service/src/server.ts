@@ -9,13 +9,14 @@ import { createApi, sendMetrics } from './http/api';
 import { refuseUpgrade, sendFailure } from './http/respond';
 import { parseTarget } from './http/target';
 import { createIsolation } from './isolation/create';
+import { websocketUrlOf } from './websocketUrl';
 import type { InstanceCommand } from './isolation/processIsolation';
 import type { IsolationStrategy } from './isolation/strategy';
 import { type Logger, createLogger } from './logger';
 import { type ServiceMetrics, createMetrics } from './metrics';
 import { RateLimits } from './rateLimit';
 import { SessionRegistry } from './sessions';
-import { FixedSessionSettings, PostgresSessionSettings, type SessionSettingsSource } from './sessionSettings';
+import { FixedSessionSettings, PostgresSessionSettings, type SessionSettingsSource, assertArchitecture } from './sessionSettings';
 import { TranscriptForwarder } from './transcripts/forwarder';
 import { OpenAIRealtime, type RealtimeUpstream } from './upstream/openai';
 import { createHandlers } from './ws/handlers';
@@ -68,6 +69,7 @@ export async function startTokenService(config: ServiceConfig, overrides: Servic
     (config.DATABASE_URL
       ? new PostgresSessionSettings(config.DATABASE_URL)
       : new FixedSessionSettings({
+          architecture: config.DEFAULT_ARCHITECTURE,
           model: config.DEFAULT_MODEL,
           voice: config.DEFAULT_VOICE,
           instructions: config.DEFAULT_INSTRUCTIONS,
@@ -82,7 +84,12 @@ export async function startTokenService(config: ServiceConfig, overrides: Servic
   const verifier = new SessionTokenVerifier(config.SESSION_JWT_SECRET);
   // Fly sets FLY_MACHINE_ID on every machine; a session machine is also in the app's load balancing.
   const replayElsewhere = Boolean(config.SESSION_ONLY && config.FLY_MACHINE_ID);
-  const limits = new RateLimits({ tenantPerMinute: config.RATE_TENANT_PER_MINUTE, sessionPerMinute: config.RATE_SESSION_PER_MINUTE });
+  const limits = new RateLimits({
+    tenantPerMinute: config.RATE_TENANT_PER_MINUTE,
+    sessionPerMinute: config.RATE_SESSION_PER_MINUTE,
+    mintBurst: config.MINT_SESSION_BURST,
+    mintPerMinute: config.MINT_SESSION_PER_MINUTE,
+  });
   const registry = new SessionRegistry({ upstream, forwarder, log, metrics });
   const handlers = createHandlers({ registry, upstream, settings, limits, metrics });
   const proxy = new SdpProxyServer({
@@ -114,6 +121,7 @@ export async function startTokenService(config: ServiceConfig, overrides: Servic
     metrics,
     log,
     iceServers: config.ICE_SERVERS,
+    websocketUrl: () => websocketUrlOf(publicUrl),
     ephemeralKeySeconds: config.EPHEMERAL_KEY_SECONDS,
     sessionOnly: config.SESSION_ONLY,
     replayElsewhere,
@@ -147,6 +155,9 @@ export async function startTokenService(config: ServiceConfig, overrides: Servic
       if (config.SESSION_ONLY && config.SESSION_ONLY !== claims.session_id) throw new ForeignSessionFailure(replayElsewhere);
       registry.assertOpen(claims.session_id);
       limits.check(claims.tenant_id, claims.session_id);
+      // The row decides: a direct session's renderer talks to OpenAI itself and gets no proxy socket
+      // (nor, therefore, a per-session instance).
+      assertArchitecture(await settings.settingsFor(claims), 'hybrid', 'the SDP proxy');
       const route = await isolation.routeUpgrade(claims, req, socket, head);
       if (route.kind === 'local') await proxy.handleUpgrade(req, socket, head, claims, token);
     } catch (error) {

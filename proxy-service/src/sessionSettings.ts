@@ -1,9 +1,14 @@
-import { type SessionJwtClaims, StationFailure, VoiceSchema } from '@interview-station/contracts';
+import { ConnectionModeSchema, type SessionJwtClaims, StationFailure, VoiceSchema } from '@interview-station/contracts';
 import postgres from 'postgres';
 import { z } from 'zod';
 
 /** What the interviewer is for one session. Always from the signed session, never a request body. */
 export interface SessionSettings {
+  /**
+   * How the session connects, as its row says: `direct` sessions get ephemeral keys and no SDP
+   * proxy socket; `hybrid` sessions get the socket and never a key. The caller never chooses.
+   */
+  readonly architecture: z.infer<typeof ConnectionModeSchema>;
   readonly model: string;
   readonly voice: z.infer<typeof VoiceSchema>;
   readonly instructions: string;
@@ -31,6 +36,7 @@ export class FixedSessionSettings implements SessionSettingsSource {
 
 const RowSchema = z.object({
   status: z.string(),
+  architecture: ConnectionModeSchema,
   template_model: z.string(),
   template_voice: VoiceSchema,
   instructions: z.string(),
@@ -67,7 +73,7 @@ export class PostgresSessionSettings implements SessionSettingsSource {
     let rows: readonly unknown[];
     try {
       rows = await this.sql`
-        select s.status::text as status, s.session_data -> 'config' as config,
+        select s.status::text as status, s.architecture::text as architecture, s.session_data -> 'config' as config,
                t.model as template_model, t.voice as template_voice, t.instructions,
                t.language as template_language, t.max_duration_seconds as template_max
         from public.interview_sessions s
@@ -85,6 +91,7 @@ export class PostgresSessionSettings implements SessionSettingsSource {
     const config = row.data.config ?? {};
     const language = config.language ?? row.data.template_language;
     const settings: SessionSettings = {
+      architecture: row.data.architecture,
       model: config.model ?? row.data.template_model,
       voice: config.voice ?? row.data.template_voice,
       instructions: row.data.instructions,
@@ -98,5 +105,12 @@ export class PostgresSessionSettings implements SessionSettingsSource {
 
   async close(): Promise<void> {
     await this.sql.end({ timeout: 2 });
+  }
+}
+
+/** Refuses a session whose row names the other architecture (NOT_AUTHORIZED, 403). */
+export function assertArchitecture(settings: SessionSettings, wanted: SessionSettings['architecture'], what: string): void {
+  if (settings.architecture !== wanted) {
+    throw StationFailure.of('NOT_AUTHORIZED', `${what} is for ${wanted} sessions only; this session is ${settings.architecture}`);
   }
 }

@@ -5,7 +5,8 @@ import { type FlyStandIn, startFlyStandIn } from '../../devstack/fly/index';
 import { type RealtimeSimulatorHandle, startRealtimeSimulator } from '../../devstack/realtime/index';
 import { type Harness, newSecret, postJson, startHarness } from './support/harness';
 import { OfferingPeer } from './support/offerer';
-import { ProxyClient } from './support/wsClient';
+import { ModeBySession } from './support/modes';
+import { ProxyClient, refusedUpgrade } from './support/wsClient';
 
 /**
  * `ISOLATION=fly-machines` against the local Fly stand-in (devstack/fly): a machine per session
@@ -17,6 +18,7 @@ const ENTRY = path.resolve(import.meta.dirname, '../src/main.ts');
 let sim: RealtimeSimulatorHandle;
 let fly: FlyStandIn;
 let h: Harness;
+const modes = new ModeBySession();
 const peers: OfferingPeer[] = [];
 
 beforeAll(async () => {
@@ -31,6 +33,7 @@ beforeAll(async () => {
     openaiUrl: sim.url,
     apiKey: sim.apiKey,
     secret,
+    settings: modes,
     env: {
       ISOLATION: 'fly-machines',
       FLY_API_URL: fly.apiUrl,
@@ -54,19 +57,18 @@ describe('fly-machines isolation', () => {
   it('creates one machine per session, routes its socket there with fly-replay, and it is destroyed when the session ends', async () => {
     const sessionId = randomUUID();
     const token = await h.token({ sessionId });
-    const minted = await postJson(`${fly.appUrl}/api/realtime/sessions`, { sessionId }, token);
-    expect(minted.status).toBe(200);
-    expect(minted.json['websocketUrl']).toBe(`${fly.appUrl.replace('http', 'ws')}/ws`);
+    // The (hybrid) session's socket goes to the app, which starts the session's machine and replays
+    // the socket there; the machine answers the offer.
+    const client = await ProxyClient.open(`${fly.appUrl.replace('http', 'ws')}/ws`, token);
     const machines = fly.machines({ session_id: sessionId });
     expect(machines.map((m) => m.state)).toEqual(['started']);
     expect(machines[0]?.config.auto_destroy).toBe(true);
     expect(machines[0]?.config['services']).toEqual([expect.objectContaining({ internal_port: 8080 })]);
-    // Minting again finds the same machine instead of creating another.
-    expect((await postJson(`${fly.appUrl}/api/realtime/sessions`, { sessionId }, token)).status).toBe(200);
+    // Another socket of the session finds the same machine instead of creating another.
+    const second = await ProxyClient.open(`${fly.appUrl.replace('http', 'ws')}/ws`, token);
+    second.close();
     expect(fly.machines({ session_id: sessionId })).toHaveLength(1);
 
-    // The socket goes to the app, which replays it to the session's machine; the machine answers the offer.
-    const client = await ProxyClient.open(`${fly.appUrl.replace('http', 'ws')}/ws`, token);
     const peer = new OfferingPeer();
     peers.push(peer);
     client.send({ type: 'offer', sessionId, data: { sdp: await peer.offer() } });
@@ -74,13 +76,14 @@ describe('fly-machines isolation', () => {
     await peer.accept(answer.data.sdp);
     expect(h.service.registry.get(sessionId)).toBeUndefined(); // the front door holds nothing of it
 
-    // Fly's load balancer may hand a session machine another session's request: it replays it elsewhere.
-    const other = randomUUID();
+    // Fly's load balancer may hand a session machine another session's request: it replays it
+    // elsewhere. A direct session's key needs no machine at all.
+    const other = modes.direct(randomUUID());
     const misrouted = await postJson(`${fly.appUrl}/api/realtime/sessions`, { sessionId: other }, await h.token({ sessionId: other }), {
       'fly-force-instance-id': machines[0]?.id ?? '',
     });
     expect(misrouted.status).toBe(200);
-    expect(fly.machines({ session_id: other })).toHaveLength(1);
+    expect(fly.machines({ session_id: other })).toHaveLength(0);
 
     // Ending goes to the machine too: the call is hung up, the machine exits and is destroyed.
     const end = await postJson(`${fly.appUrl}/api/realtime/sessions/${sessionId}/end`, {}, token);
@@ -91,17 +94,16 @@ describe('fly-machines isolation', () => {
     expect((await postJson(`${fly.appUrl}/api/realtime/sessions`, { sessionId }, token)).json.code).toBe('SESSION_ENDED');
   });
 
-  it('answers VM_PROVISIONING_FAILED (retryable) when machines cannot be created, before minting anything', async () => {
+  it('answers VM_PROVISIONING_FAILED (retryable) when machines cannot be created, before calling OpenAI', async () => {
     const broken = await startHarness({
       openaiUrl: sim.url,
       apiKey: sim.apiKey,
       env: { ISOLATION: 'fly-machines', FLY_API_URL: fly.apiUrl, FLY_API_TOKEN: 'not-the-token', FLY_APP_NAME: fly.app, FLY_MACHINE_IMAGE: 'x' },
     });
     try {
-      const sessionId = randomUUID();
-      const res = await postJson(`${broken.url}/api/realtime/sessions`, { sessionId }, await broken.token({ sessionId }));
-      expect([res.status, res.json.code, res.json.retryable]).toEqual([503, 'VM_PROVISIONING_FAILED', true]);
-      expect(broken.upstream.counts.mint).toBe(0);
+      const refused = await refusedUpgrade(broken.wsUrl, { authorization: `Bearer ${await broken.token()}` });
+      expect([refused.status, refused.body?.code, refused.body?.retryable]).toEqual([503, 'VM_PROVISIONING_FAILED', true]);
+      expect(broken.upstream.total).toBe(0);
     } finally {
       await broken.close();
     }

@@ -5,6 +5,7 @@ import { type RealtimeSimulatorHandle, startRealtimeSimulator } from '../../devs
 import { FixedSessionSettings } from '../src/sessionSettings';
 import { type Harness, newSecret, postJson, startHarness } from './support/harness';
 import { OfferingPeer } from './support/offerer';
+import { ModeBySession } from './support/modes';
 import { TranscriptSink } from './support/transcriptSink';
 import { ProxyClient } from './support/wsClient';
 
@@ -19,7 +20,7 @@ let h: Harness;
 const peers: OfferingPeer[] = [];
 /** Every secret and transcript text the tests saw; none may appear in a log line or an error body. */
 const secrets: string[] = [];
-const settings = new FixedSessionSettings({ model: 'gpt-realtime', voice: 'cedar', instructions: 'Interview politely.', maxDurationSeconds: 600 });
+const settings = new ModeBySession({ model: 'gpt-realtime', voice: 'cedar', instructions: 'Interview politely.', maxDurationSeconds: 600 });
 
 beforeAll(async () => {
   sim = await startRealtimeSimulator();
@@ -37,7 +38,7 @@ afterAll(async () => {
 
 describe('direct mode', () => {
   it('mints an ephemeral key that starts a call at the simulator, with the signed session’s model', async () => {
-    const sessionId = randomUUID();
+    const sessionId = settings.direct(randomUUID());
     const token = await h.token({ sessionId });
     const res = await postJson(`${h.url}/api/realtime/sessions`, { sessionId }, token);
     expect(res.status).toBe(200);
@@ -121,7 +122,7 @@ describe('hybrid mode', () => {
     const short = await startHarness({
       openaiUrl: sim.url,
       apiKey: sim.apiKey,
-      settings: new FixedSessionSettings({ model: 'gpt-realtime', voice: 'marin', instructions: '', maxDurationSeconds: 1 }),
+      settings: new FixedSessionSettings({ architecture: 'hybrid', model: 'gpt-realtime', voice: 'marin', instructions: '', maxDurationSeconds: 1 }),
     });
     try {
       const sessionId = randomUUID();

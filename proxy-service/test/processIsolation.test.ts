@@ -48,21 +48,24 @@ afterAll(async () => {
   await sim?.close();
 });
 
-async function mint(sessionId: string) {
+/** Opens a (hybrid) session's socket through the front door, which starts the session's process. */
+async function connect(sessionId: string) {
   const token = await h.token({ sessionId });
-  const res = await postJson(`${h.url}/api/realtime/sessions`, { sessionId }, token);
-  return { token, res };
+  const client = await ProxyClient.open(h.wsUrl, token);
+  client.send({ type: 'session', sessionId, data: {} });
+  await client.next('session_ready');
+  return { token, client, url: (await isolation.websocketUrlFor(sessionId)) ?? '' };
 }
 
 describe('process isolation', () => {
   it('gives each session its own process, reached through the front door or directly', async () => {
     const a = randomUUID();
     const b = randomUUID();
-    const mintA = await mint(a);
-    const mintB = await mint(b);
-    expect(mintA.res.status).toBe(200);
-    const urlA = String(mintA.res.json['websocketUrl']);
-    const urlB = String(mintB.res.json['websocketUrl']);
+    const connA = await connect(a);
+    const connB = await connect(b);
+    connB.client.close();
+    const urlA = connA.url;
+    const urlB = connB.url;
     expect(urlA).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/ws$/);
     expect(urlA).not.toBe(urlB);
     expect(urlA).not.toBe(h.wsUrl);
@@ -70,7 +73,7 @@ describe('process isolation', () => {
     expect(isolation.pidOf(a)).not.toBe(isolation.pidOf(b));
 
     // Through the front door: the socket is piped to A's process, which answers the offer.
-    const client = await ProxyClient.open(h.wsUrl, mintA.token);
+    const client = connA.client;
     const peer = new OfferingPeer();
     peers.push(peer);
     client.send({ type: 'offer', sessionId: a, data: { sdp: await peer.offer() } });
@@ -79,37 +82,37 @@ describe('process isolation', () => {
     expect(sim.control.call(answer.data.callId)?.sidebands).toBeLessThanOrEqual(1);
 
     // A's process serves A only: B's valid token is refused there.
-    const foreign = await refusedUpgrade(urlA, { authorization: `Bearer ${mintB.token}` });
+    const foreign = await refusedUpgrade(urlA, { authorization: `Bearer ${connB.token}` });
     expect([foreign.status, foreign.body?.code]).toEqual([403, 'NOT_AUTHORIZED']);
-    const direct = await ProxyClient.open(urlB, mintB.token);
+    const direct = await ProxyClient.open(urlB, connB.token);
     direct.send({ type: 'session', sessionId: b, data: {} });
     expect((await direct.next('session_ready')).data.sessionId).toBe(b);
     direct.close();
 
     // Ending A hangs up its call and its process exits; B's goes on.
-    const end = await postJson(`${h.url}/api/realtime/sessions/${a}/end`, {}, mintA.token);
+    const end = await postJson(`${h.url}/api/realtime/sessions/${a}/end`, {}, connA.token);
     expect(end.json).toEqual({ sessionId: a, ended: true, alreadyEnded: false });
     expect((await client.next('session_ended')).data.reason).toBe('ended_by_client');
     await expect.poll(() => sim.control.call(answer.data.callId)?.state).toBe('ended');
     await expect.poll(() => isolation.pidOf(a), { timeout: 10_000 }).toBeUndefined();
     expect(isolation.instances()).toBe(1);
     // The front door remembers: A gets nothing more.
-    expect((await mint(a)).res.json.code).toBe('SESSION_ENDED');
+    expect((await refusedUpgrade(h.wsUrl, { authorization: `Bearer ${connA.token}` })).body?.code).toBe('SESSION_ENDED');
   });
 
   it('cleans up after a crashed instance and starts a fresh one on the next request', async () => {
     const sessionId = randomUUID();
-    const first = await mint(sessionId);
-    expect(first.res.status).toBe(200);
+    const first = await connect(sessionId);
     const pid = isolation.pidOf(sessionId);
     expect(pid).toBeTypeOf('number');
     const before = isolation.instances();
     process.kill(pid as number, 'SIGKILL');
     await expect.poll(() => isolation.pidOf(sessionId), { timeout: 10_000 }).toBeUndefined();
     expect(isolation.instances()).toBe(before - 1);
-    const second = await mint(sessionId);
-    expect(second.res.status).toBe(200);
+    expect((await first.client.closed).code).toBe(1006);
+    const second = await connect(sessionId);
     expect(isolation.pidOf(sessionId)).not.toBe(pid);
-    expect(second.res.json['websocketUrl']).not.toBe(first.res.json['websocketUrl']);
+    expect(second.url).not.toBe(first.url);
+    second.client.close();
   });
 });

@@ -150,8 +150,8 @@ describe('WebSocket message refusals', () => {
 });
 
 describe('rate limits', () => {
-  it('answers 429 with Retry-After once a session spends its bucket', async () => {
-    const limited = await startHarness({ openaiUrl: sim.url, apiKey: sim.apiKey, env: { RATE_SESSION_PER_MINUTE: '2' } });
+  it('answers 429 with Retry-After once a direct session spends its mint bucket', async () => {
+    const limited = await startHarness({ openaiUrl: sim.url, apiKey: sim.apiKey, env: { DEFAULT_ARCHITECTURE: 'direct', MINT_SESSION_BURST: '2' } });
     try {
       const sessionId = randomUUID();
       const token = await limited.token({ sessionId });

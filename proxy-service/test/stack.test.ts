@@ -51,17 +51,17 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function startInterview() {
+async function startInterview(architecture: 'hybrid' | 'direct' = 'hybrid') {
   const { data, error } = await proctor.functions.invoke('interview-start', {
-    body: { companyId: SEED.acme.companyId, templateId: SEED.acme.templateId, stationId: SEED.acme.stationId, candidateRef: 'cand-7', architecture: 'hybrid' },
+    body: { companyId: SEED.acme.companyId, templateId: SEED.acme.templateId, stationId: SEED.acme.stationId, candidateRef: 'cand-7', architecture },
   });
   if (error) throw new Error(`interview-start failed: ${String(error)}`);
   return InterviewStartResponseSchema.parse(data);
 }
 
 describe('on the local stack', () => {
-  it('mints with the session JWT from interview-start, configured from the session row, not the request', async () => {
-    const started = await startInterview();
+  it('mints for a direct session with the session JWT from interview-start, configured from the session row, not the request', async () => {
+    const started = await startInterview('direct');
     expect(started.webrtcConfig.tokenServiceUrl).toBe(h.url);
     const res = await postJson(`${started.webrtcConfig.tokenServiceUrl}/api/realtime/sessions`, { sessionId: started.sessionId }, started.sessionToken);
     expect(res.status).toBe(200);
@@ -79,6 +79,14 @@ describe('on the local stack', () => {
     const session = created['session'] as { instructions: string; audio: { output: { voice: string } } };
     expect(session.instructions).toBe(started.webrtcConfig.instructions);
     expect(session.audio.output.voice).toBe(started.webrtcConfig.voice);
+    // The row says direct: no SDP proxy socket for this session.
+    await expect(ProxyClient.open(h.wsUrl, started.sessionToken)).rejects.toThrow(/403/);
+  });
+
+  it('refuses a key to a hybrid session, as its row says', async () => {
+    const started = await startInterview('hybrid');
+    const res = await postJson(`${h.url}/api/realtime/sessions`, { sessionId: started.sessionId }, started.sessionToken);
+    expect([res.status, res.json.code]).toEqual([403, 'NOT_AUTHORIZED']);
   });
 
   it('stores sideband transcripts once in Postgres even when the station uploads the same utterance', async () => {

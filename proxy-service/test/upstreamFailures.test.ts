@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RealtimeSimulatorHandle, startRealtimeSimulator } from '../../devstack/realtime/index';
 import { type Harness, postJson, startHarness } from './support/harness';
+import { ModeBySession } from './support/modes';
 import { OfferingPeer } from './support/offerer';
 import { ProxyClient } from './support/wsClient';
 
@@ -49,7 +50,7 @@ async function mintThrough(h: Harness) {
 describe('minting when OpenAI fails', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ openaiUrl: fakeUrl, apiKey: 'sk-test-0123456789', env: { UPSTREAM_TIMEOUT_MS: '300', METRICS_PUBLIC: 'true' } });
+    h = await startHarness({ openaiUrl: fakeUrl, apiKey: 'sk-test-0123456789', env: { UPSTREAM_TIMEOUT_MS: '300', METRICS_PUBLIC: 'true', DEFAULT_ARCHITECTURE: 'direct' } });
   });
   afterAll(() => h?.close());
 
@@ -75,7 +76,7 @@ describe('minting when OpenAI fails', () => {
   });
 
   it('says not ready when OpenAI cannot be reached, and mints fail retryably', async () => {
-    const down = await startHarness({ openaiUrl: 'http://127.0.0.1:9', apiKey: 'sk-test-0123456789' });
+    const down = await startHarness({ openaiUrl: 'http://127.0.0.1:9', apiKey: 'sk-test-0123456789', env: { DEFAULT_ARCHITECTURE: 'direct' } });
     try {
       const res = await mintThrough(down);
       expect([res.status, res.json.code, res.json.retryable]).toEqual([502, 'TOKEN_MINT_FAILED', true]);
@@ -118,14 +119,16 @@ describe('SDP exchange when OpenAI fails (the simulator’s faults)', () => {
   });
 
   it('a refused key (401) → CONFIGURATION_INVALID, not retryable; the same at mint', async () => {
-    const h = await startHarness({ openaiUrl: sim.url, apiKey: 'sk-wrong-key-0123456789' });
+    const modes = new ModeBySession();
+    const h = await startHarness({ openaiUrl: sim.url, apiKey: 'sk-wrong-key-0123456789', settings: modes });
     try {
       const sessionId = randomUUID();
       const token = await h.token({ sessionId });
       const client = await ProxyClient.open(h.wsUrl, token);
       client.send({ type: 'offer', sessionId, data: { sdp: OFFER } });
       expect((await client.next('error')).data).toMatchObject({ code: 'CONFIGURATION_INVALID', retryable: false });
-      const mint = await postJson(`${h.url}/api/realtime/sessions`, { sessionId }, token);
+      const direct = modes.direct(randomUUID());
+      const mint = await postJson(`${h.url}/api/realtime/sessions`, { sessionId: direct }, await h.token({ sessionId: direct }));
       expect([mint.status, mint.json.code, mint.json.retryable]).toEqual([500, 'CONFIGURATION_INVALID', false]);
       client.close();
     } finally {

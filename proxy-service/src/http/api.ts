@@ -17,7 +17,7 @@ import type { Logger } from '../logger';
 import type { ServiceMetrics } from '../metrics';
 import type { RateLimits } from '../rateLimit';
 import type { SessionRegistry } from '../sessions';
-import type { SessionSettingsSource } from '../sessionSettings';
+import { type SessionSettingsSource, assertArchitecture } from '../sessionSettings';
 import type { RealtimeUpstream } from '../upstream/openai';
 import { discardBody, readJson, sendFailure, sendJson } from './respond';
 import { decodeSegment, parseTarget } from './target';
@@ -32,6 +32,8 @@ export interface ApiDeps {
   readonly metrics: ServiceMetrics;
   readonly log: Logger;
   readonly iceServers: readonly IceServer[];
+  /** The front door's SDP proxy URL (`websocketUrl` in the contract's mint response). */
+  readonly websocketUrl: () => string;
   readonly ephemeralKeySeconds: number;
   readonly sessionOnly?: string;
   /** On a Fly session machine, other sessions' requests get `fly-replay: elsewhere=true`. */
@@ -117,7 +119,12 @@ async function authenticate(deps: ApiDeps, req: IncomingMessage): Promise<{ clai
   return { claims, token };
 }
 
-/** `POST /api/realtime/sessions`: every check first, then (and only then) one call upstream. */
+/**
+ * `POST /api/realtime/sessions`: every check first, then (and only then) one call upstream. Keys
+ * are minted only for a session whose row says `direct`, one per connection attempt (a burst of
+ * three, then one per 20 s); a hybrid session's renderer holds no credential at all. A direct
+ * session needs no per-session instance: the renderer talks to OpenAI itself.
+ */
 async function mint(deps: ApiDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const { claims } = await authenticate(deps, req);
   assertPermission(claims, 'realtime:connect');
@@ -125,9 +132,10 @@ async function mint(deps: ApiDeps, req: IncomingMessage, res: ServerResponse): P
   if (!body.ok) throw new StationFailure(body.error);
   assertSession(claims, body.value.sessionId);
   deps.registry.assertOpen(claims.session_id);
-  deps.limits.check(claims.tenant_id, claims.session_id);
+  deps.limits.checkMint(claims.tenant_id, claims.session_id);
   const settings = await deps.settings.settingsFor(claims);
-  const { websocketUrl } = await deps.isolation.acquire(claims);
+  assertArchitecture(settings, 'direct', 'an ephemeral key');
+  const websocketUrl = deps.websocketUrl();
   const stop = deps.metrics.mintSeconds.startTimer();
   const secret = await deps.upstream.mintClientSecret(settings, deps.ephemeralKeySeconds);
   stop();

@@ -1,7 +1,6 @@
 import type { ServiceConfig } from '../config';
 import type { Logger } from '../logger';
 import type { ServiceMetrics } from '../metrics';
-import { websocketUrlOf } from '../websocketUrl';
 import { FlyMachinesIsolation } from './flyMachines';
 import { type InstanceCommand, ProcessIsolation } from './processIsolation';
 import { type IsolationStrategy, SharedIsolation } from './strategy';
@@ -36,5 +35,5 @@ export function createIsolation(config: ServiceConfig, deps: IsolationDeps): Iso
       log: deps.log,
     });
   }
-  return new SharedIsolation(() => websocketUrlOf(deps.publicUrl()));
+  return new SharedIsolation();
 }

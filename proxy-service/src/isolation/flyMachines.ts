@@ -2,7 +2,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type SessionJwtClaims, StationFailure } from '@interview-station/contracts';
 import type { Logger } from '../logger';
-import { websocketUrlOf } from '../websocketUrl';
 import type { IsolationStrategy, Route } from './strategy';
 
 export interface FlyMachinesOptions {
@@ -39,11 +38,6 @@ export class FlyMachinesIsolation implements IsolationStrategy {
   private readonly pending = new Map<string, Promise<Machine>>();
 
   constructor(private readonly options: FlyMachinesOptions) {}
-
-  async acquire(claims: SessionJwtClaims): Promise<{ websocketUrl: string }> {
-    await this.ensure(claims.session_id);
-    return { websocketUrl: websocketUrlOf(this.options.publicUrl()) };
-  }
 
   async routeUpgrade(claims: SessionJwtClaims, _req: IncomingMessage, socket: Duplex): Promise<Route> {
     const machine = await this.ensure(claims.session_id);

@@ -39,9 +39,12 @@ export class ProcessIsolation implements IsolationStrategy {
 
   constructor(private readonly options: ProcessIsolationOptions) {}
 
-  async acquire(claims: SessionJwtClaims): Promise<{ websocketUrl: string }> {
-    const { port } = await this.ensure(claims.session_id);
-    return { websocketUrl: websocketUrlOf(`http://127.0.0.1:${port}`) };
+  /** The SDP proxy URL of a session's running instance, if one runs (tests reach it directly). */
+  async websocketUrlFor(sessionId: string): Promise<string | undefined> {
+    const instance = this.children.get(sessionId);
+    if (!instance) return undefined;
+    const { port } = await instance.ready;
+    return websocketUrlOf(`http://127.0.0.1:${port}`);
   }
 
   async routeUpgrade(claims: SessionJwtClaims, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<Route> {

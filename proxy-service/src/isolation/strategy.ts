@@ -16,9 +16,10 @@ export type Route = { readonly kind: 'local' } | { readonly kind: 'handled' };
  */
 export interface IsolationStrategy {
   readonly name: Isolation;
-  /** Prepares the session's instance (on mint) and returns the WebSocket URL stations should use. */
-  acquire(claims: SessionJwtClaims): Promise<{ websocketUrl: string }>;
-  /** Routes a verified `/ws` upgrade: serve it here, or the strategy has proxied or replayed it. */
+  /**
+   * Routes a verified `/ws` upgrade of a hybrid session (starting its instance if need be): serve
+   * it here, or the strategy has proxied or replayed it. Only hybrid sessions have instances.
+   */
   routeUpgrade(claims: SessionJwtClaims, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<Route>;
   /** Routes a verified end request; `local` means end it in this process. */
   routeEnd(claims: SessionJwtClaims, req: IncomingMessage, res: ServerResponse): Promise<Route>;
@@ -30,12 +31,6 @@ export interface IsolationStrategy {
 /** Everything in this process: the default, and what each per-session instance runs internally. */
 export class SharedIsolation implements IsolationStrategy {
   readonly name = 'shared' as const;
-
-  constructor(private readonly websocketUrl: () => string) {}
-
-  async acquire(): Promise<{ websocketUrl: string }> {
-    return { websocketUrl: this.websocketUrl() };
-  }
 
   async routeUpgrade(): Promise<Route> {
     return { kind: 'local' };

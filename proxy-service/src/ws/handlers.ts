@@ -3,7 +3,7 @@ import type { Logger } from '../logger';
 import type { ServiceMetrics } from '../metrics';
 import type { RateLimits } from '../rateLimit';
 import type { SessionRegistry, LiveSession } from '../sessions';
-import type { SessionSettingsSource } from '../sessionSettings';
+import { type SessionSettingsSource, assertArchitecture } from '../sessionSettings';
 import type { RealtimeUpstream } from '../upstream/openai';
 
 /** What a handler may use: the caller's session and the service's parts. */
@@ -48,6 +48,7 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     session.offerInFlight = true;
     try {
       const settings = await deps.settings.settingsFor(session.claims);
+      assertArchitecture(settings, 'hybrid', 'the SDP proxy');
       const stop = deps.metrics.sdpSeconds.startTimer();
       const { answerSdp, callId } = await deps.upstream.createCall(message.data.sdp, settings);
       stop();
