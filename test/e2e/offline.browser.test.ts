@@ -9,11 +9,13 @@ import { freePort } from '../../devstack/supabase/freePort';
 
 /** With Supabase unreachable, transcripts are still kept, and the station says they wait to sync. */
 let host: WebHostProcess;
+/** An interview this station started before the network went (its journal is on disk). */
+const SESSION = '4f1c2a52-7b4e-4c8f-9d0a-0b6c1d2e3f40';
 let browser: Browser;
 
 beforeAll(async () => {
   const unreachable = `http://127.0.0.1:${await freePort()}`;
-  host = await startWebHostProcess({ env: { STATION_SUPABASE_URL: unreachable, STATION_SUPABASE_ANON_KEY: 'anon-key-of-a-project-that-is-down' } });
+  host = await startWebHostProcess({ earlierSessions: [SESSION], env: { STATION_SUPABASE_URL: unreachable, STATION_SUPABASE_ANON_KEY: 'anon-key-of-a-project-that-is-down' } });
   browser = await launchChromium();
 });
 
@@ -26,7 +28,7 @@ describe('offline station', () => {
   it('keeps transcript entries and shows them waiting to sync', async () => {
     const page = await browser.newPage();
     await page.goto(host.url);
-    const sessionId = '4f1c2a52-7b4e-4c8f-9d0a-0b6c1d2e3f40';
+    const sessionId = SESSION;
     for (const n of [0, 1]) {
       const appended = await page.evaluate(
         (entry) => window.station.transcript.append(entry),

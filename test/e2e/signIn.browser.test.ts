@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSupabaseStack, type SupabaseStack } from '../../devstack/supabase/supabaseStack';
 import postgres from 'postgres';
 import { SEED, SEED_PASSWORD } from '../../devstack/supabase/seedUsers';
-import { signedIn } from '../../supabase/tests/support/clients';
 import { launchChromium } from '../support/chromium';
 import { ARTIFACTS } from '../support/paths';
 import { startWebHostProcess, type WebHostProcess } from '../support/webHostProcess';
@@ -18,7 +17,7 @@ let page: Page;
 
 beforeAll(async () => {
   stack = await startSupabaseStack();
-  host = await startWebHostProcess({ env: { STATION_SUPABASE_URL: stack.supabaseUrl, STATION_SUPABASE_ANON_KEY: stack.anonKey } });
+  host = await startWebHostProcess({ env: { STATION_SUPABASE_URL: stack.supabaseUrl, STATION_SUPABASE_ANON_KEY: stack.anonKey, STATION_ID: SEED.acme.stationId } });
   browser = await launchChromium();
   page = await browser.newPage();
   await page.goto(host.url);
@@ -57,11 +56,13 @@ describe('proctor sign-in through the web host', () => {
   });
 
   it('syncs transcript entries written through the page to Postgres, exactly once', async () => {
-    const proctor = await signedIn(stack.supabaseUrl, stack.anonKey, 'proctor@acme.test', SEED_PASSWORD);
-    const { data: started } = await proctor.functions.invoke('interview-start', {
-      body: { companyId: SEED.acme.companyId, templateId: SEED.acme.templateId, stationId: SEED.acme.stationId, candidateRef: 'e2e-sync' },
-    });
-    const sessionId = (started as { sessionId: string }).sessionId;
+    // The station starts the interview itself: main journals only sessions it started.
+    const started = await page.evaluate(
+      (templateId) => window.station.interview.start({ templateId, candidateRef: 'e2e-sync' }),
+      SEED.acme.templateId,
+    );
+    if (!started.ok) throw new Error(`interview:start failed: ${started.error.code} ${started.error.message}`);
+    const sessionId = started.value.sessionId;
     const entries = [0, 1, 2].map((n) => ({
       sessionId,
       itemId: `item_${n}`,

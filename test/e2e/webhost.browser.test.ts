@@ -12,12 +12,14 @@ import { startWebHostProcess, type WebHostProcess } from '../support/webHostProc
  * bridge and what it answers reaches the screen.
  */
 let host: WebHostProcess;
+/** An interview this station started before the run (its journal is on disk). */
+const EARLIER_SESSION = '4f1c2a52-7b4e-4c8f-9d0a-0b6c1d2e3f40';
 let browser: Browser;
 let page: Page;
 const problems: string[] = [];
 
 beforeAll(async () => {
-  host = await startWebHostProcess();
+  host = await startWebHostProcess({ earlierSessions: [EARLIER_SESSION] });
   browser = await launchChromium();
   page = await browser.newPage();
   page.on('console', (message) => {
@@ -57,16 +59,18 @@ describe('station UI through the web host', () => {
   });
 
   it('gets typed errors back for bad input and for a station not connected to a project', async () => {
-    const [bad, notYet] = await page.evaluate(async () => [
+    const [bad, notYet, notOurs] = await page.evaluate(async () => [
       await window.station.auth.signIn({ email: 'not-an-email', password: 'x' }),
-      await window.station.realtime.token({ sessionId: '4f1c2a52-7b4e-4c8f-9d0a-0b6c1d2e3f40' }),
+      await window.station.interview.start({ templateId: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', candidateRef: 'CAND-1' }),
+      await window.station.realtime.token({ sessionId: '0b6c1d2e-3f40-4f1c-8a52-7b4e4c8f9d0a' }),
     ]);
     expect(bad).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', field: 'email' } });
     expect(notYet).toMatchObject({ ok: false, error: { code: 'CONFIGURATION_INVALID' } });
+    expect(notOurs).toMatchObject({ ok: false, error: { code: 'NOT_AUTHORIZED', field: 'sessionId' } });
   });
 
   it('makes a transcript entry durable and lists it again after a reload', async () => {
-    const sessionId = '4f1c2a52-7b4e-4c8f-9d0a-0b6c1d2e3f40';
+    const sessionId = EARLIER_SESSION;
     const entry = { sessionId, itemId: 'item_1', contentIndex: 0, speaker: 'candidate', content: 'I led the migration.', speechStartedAt: '2026-11-21T10:00:00.000Z' } as const;
     const appended = await page.evaluate((e) => window.station.transcript.append(e), entry);
     expect(appended).toEqual({ ok: true, value: { key: `${sessionId}/item_1/0`, duplicate: false } });

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -22,6 +22,11 @@ export interface WebHostOptions {
   readonly policy?: string;
   /** STATION_* development overrides, e.g. the local stack's Supabase URL and anon key. */
   readonly env?: Record<string, string>;
+  /**
+   * Interview sessions this station started in an earlier run (their journals are on disk), so its
+   * transcript channels take them; main refuses session ids it did not start.
+   */
+  readonly earlierSessions?: readonly string[];
 }
 
 export async function startWebHostProcess(options: WebHostOptions = {}): Promise<WebHostProcess> {
@@ -31,6 +36,11 @@ export async function startWebHostProcess(options: WebHostOptions = {}): Promise
   // Never the machine's own policy: the test's (or none, which means defaults).
   const policyFile = path.join(dataDir, 'policy.json');
   if (options.policy !== undefined) writeFileSync(policyFile, options.policy);
+  if (options.earlierSessions?.length) {
+    // What interview:start leaves behind: an (empty) journal per session, as the journal store makes them.
+    mkdirSync(path.join(dataDir, 'journal'), { recursive: true, mode: 0o700 });
+    for (const id of options.earlierSessions) writeFileSync(path.join(dataDir, 'journal', `${id}.journal`), '', { mode: 0o600 });
+  }
   const child: ChildProcess = spawn(process.execPath, [entry, '--port', '0', '--data-dir', dataDir, '--policy-file', policyFile], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('STATION_'))), ...options.env },
