@@ -71,6 +71,9 @@ export const ServiceConfigSchema = z.object({
   SDP_PROXY_QUEUE_MESSAGES: int(1, 10_000).default(32),
   SDP_PROXY_QUEUE_BYTES: int(SDP_PROXY_MAX_PAYLOAD, 64 * 1024 * 1024).default(256 * 1024),
   ISOLATION: IsolationSchema.default('shared'),
+  /** Per-session instances (`process`, `fly-machines`) at most, in all and per tenant. */
+  ISOLATION_MAX_INSTANCES: int(1, 100_000).default(50),
+  ISOLATION_MAX_PER_TENANT: int(1, 100_000).default(10),
   /** Set on a per-session instance (child process or Fly machine): it serves this session only. */
   SESSION_ONLY: z.uuid().optional(),
   /** A per-session instance exits after this long with no socket and no call. */

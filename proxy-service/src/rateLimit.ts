@@ -50,8 +50,11 @@ export class TokenBuckets {
 
 /** A RATE_LIMITED failure that carries its Retry-After. */
 export class RateLimitedFailure extends StationFailure {
-  constructor(readonly retryAfterSeconds: number) {
-    super(StationFailure.of('RATE_LIMITED', `too many requests; retry in ${retryAfterSeconds} s`).error);
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = `too many requests; retry in ${retryAfterSeconds} s`,
+  ) {
+    super(StationFailure.of('RATE_LIMITED', message).error);
   }
 }
 

@@ -17,11 +17,13 @@ export interface IsolationDeps {
 /** The strategy `ISOLATION` names. A per-session instance itself always runs `shared`. */
 export function createIsolation(config: ServiceConfig, deps: IsolationDeps): IsolationStrategy {
   const isolation = config.SESSION_ONLY ? 'shared' : config.ISOLATION;
+  const caps = { total: config.ISOLATION_MAX_INSTANCES, perTenant: config.ISOLATION_MAX_PER_TENANT };
   if (isolation === 'process') {
     return new ProcessIsolation({
       command: deps.instanceCommand ?? { command: process.execPath, args: [...process.execArgv, process.argv[1] ?? ''] },
       env: deps.env ?? process.env,
       log: deps.log,
+      caps,
     });
   }
   if (isolation === 'fly-machines') {
@@ -33,6 +35,7 @@ export function createIsolation(config: ServiceConfig, deps: IsolationDeps): Iso
       region: config.FLY_REGION,
       publicUrl: deps.publicUrl,
       log: deps.log,
+      caps,
     });
   }
   return new SharedIsolation();

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type SessionJwtClaims, StationFailure } from '@interview-station/contracts';
 import type { Logger } from '../logger';
+import { type InstanceCaps, assertCapacity } from './capacity';
 import type { IsolationStrategy, Route } from './strategy';
 
 export interface FlyMachinesOptions {
@@ -14,6 +15,8 @@ export interface FlyMachinesOptions {
   readonly publicUrl: () => string;
   readonly log: Logger;
   readonly timeoutMs?: number;
+  /** At most this many session machines in the app, in all and per tenant (counted from the API). */
+  readonly caps: InstanceCaps;
   /** The port the image listens on (the Dockerfile's PORT). */
   readonly internalPort?: number;
 }
@@ -40,7 +43,7 @@ export class FlyMachinesIsolation implements IsolationStrategy {
   constructor(private readonly options: FlyMachinesOptions) {}
 
   async routeUpgrade(claims: SessionJwtClaims, _req: IncomingMessage, socket: Duplex): Promise<Route> {
-    const machine = await this.ensure(claims.session_id);
+    const machine = await this.ensure(claims);
     socket.end(`HTTP/1.1 307 Temporary Redirect\r\nfly-replay: instance=${machine.id}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n`);
     return { kind: 'handled' };
   }
@@ -61,24 +64,31 @@ export class FlyMachinesIsolation implements IsolationStrategy {
     this.pending.clear();
   }
 
-  private ensure(sessionId: string): Promise<Machine> {
+  private ensure(claims: SessionJwtClaims): Promise<Machine> {
+    const sessionId = claims.session_id;
     const inFlight = this.pending.get(sessionId);
     if (inFlight) return inFlight;
-    const work = this.findOrCreate(sessionId).finally(() => this.pending.delete(sessionId));
+    const work = this.findOrCreate(claims).finally(() => this.pending.delete(sessionId));
     this.pending.set(sessionId, work);
     return work;
   }
 
-  private async findOrCreate(sessionId: string): Promise<Machine> {
+  private async findOrCreate(claims: SessionJwtClaims): Promise<Machine> {
+    const sessionId = claims.session_id;
     const existing = await this.find(sessionId);
     if (existing) return existing;
+    // Counted from the Machines API, so the caps hold across every front machine of the app (up to
+    // creations racing on several of them at once). A destroyed machine no longer counts.
+    const running = ((await this.call('GET', `/v1/apps/${this.options.app}/machines?metadata.role=session`)) as Machine[]).filter((m) => LIVE_STATES.has(m.state));
+    const tenant = running.filter((m) => m.config?.metadata?.['tenant_id'] === claims.tenant_id).length;
+    assertCapacity(this.options.caps, { total: running.length, tenant });
     const machine = (await this.call('POST', `/v1/apps/${this.options.app}/machines`, {
       name: `session-${sessionId}`,
       ...(this.options.region ? { region: this.options.region } : {}),
       config: {
         image: this.options.image,
         env: { ISOLATION: 'shared', SESSION_ONLY: sessionId },
-        metadata: { session_id: sessionId, role: 'session' },
+        metadata: { session_id: sessionId, tenant_id: claims.tenant_id, role: 'session' },
         auto_destroy: true,
         restart: { policy: 'no' },
         guest: { cpu_kind: 'shared', cpus: 1, memory_mb: 256 },

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { type SessionJwtClaims, StationFailure } from '@interview-station/contracts';
 import type { Logger } from '../logger';
 import { websocketUrlOf } from '../websocketUrl';
+import { type InstanceCaps, assertCapacity } from './capacity';
 import type { IsolationStrategy, Route } from './strategy';
 import { pipeUpgrade } from './upgradeProxy';
 
@@ -14,6 +15,7 @@ export interface InstanceCommand {
 }
 
 interface Instance {
+  readonly tenantId: string;
   readonly child: ChildProcess;
   readonly ready: Promise<{ port: number }>;
   readonly exited: Promise<void>;
@@ -25,6 +27,8 @@ export interface ProcessIsolationOptions {
   readonly env: Record<string, string | undefined>;
   readonly log: Logger;
   readonly startTimeoutMs?: number;
+  /** At most this many children, in all and per tenant. */
+  readonly caps: InstanceCaps;
 }
 
 /**
@@ -48,7 +52,7 @@ export class ProcessIsolation implements IsolationStrategy {
   }
 
   async routeUpgrade(claims: SessionJwtClaims, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<Route> {
-    const { port } = await this.ensure(claims.session_id);
+    const { port } = await this.ensure(claims);
     await pipeUpgrade(req, socket, head, { host: '127.0.0.1', port }).catch(() => {
       throw StationFailure.of('VM_PROVISIONING_FAILED', 'the session instance is not reachable');
     });
@@ -89,15 +93,20 @@ export class ProcessIsolation implements IsolationStrategy {
     await Promise.all(all.map((instance) => instance.exited));
   }
 
-  private ensure(sessionId: string): Promise<{ port: number }> {
+  /** The session's child, started if need be within the caps; its slot frees when it exits. */
+  private ensure(claims: SessionJwtClaims): Promise<{ port: number }> {
+    const sessionId = claims.session_id;
     const existing = this.children.get(sessionId);
     if (existing) return existing.ready;
-    const instance = this.spawn(sessionId);
+    let tenant = 0;
+    for (const instance of this.children.values()) if (instance.tenantId === claims.tenant_id) tenant += 1;
+    assertCapacity(this.options.caps, { total: this.children.size, tenant });
+    const instance = this.spawn(sessionId, claims.tenant_id);
     this.children.set(sessionId, instance);
     return instance.ready;
   }
 
-  private spawn(sessionId: string): Instance {
+  private spawn(sessionId: string, tenantId: string): Instance {
     const log = this.options.log.child({ sessionId });
     // A port of its own, no public URL and no metrics port of its own (the parent's would clash).
     const env = { ...this.options.env, ISOLATION: 'shared', SESSION_ONLY: sessionId, HOST: '127.0.0.1', PORT: '0', PUBLIC_URL: '', METRICS_PORT: '', METRICS_PUBLIC: '' };
@@ -125,6 +134,6 @@ export class ProcessIsolation implements IsolationStrategy {
     });
     ready.catch(() => undefined);
     log.info({ pid: child.pid }, 'session instance started');
-    return { child, ready, exited };
+    return { tenantId, child, ready, exited };
   }
 }
