@@ -32,6 +32,12 @@ import {
   serveRenderer,
 } from './adapters/electronWindow';
 
+// Development builds only (the Electron suite): a data folder and policy file of the test's own.
+// A packaged station uses the OS's places alone.
+const devDataDir = app.isPackaged ? undefined : process.env['STATION_DATA_DIR'];
+const devPolicyFile = app.isPackaged ? undefined : process.env['STATION_POLICY_FILE'];
+if (devDataDir) app.setPath('userData', devDataDir);
+
 /** The file log in the OS's usual place (see docs/deployment.md); stderr too, for development. */
 function logSink(): (line: string) => void {
   try {
@@ -86,7 +92,7 @@ async function start(): Promise<void> {
     },
     kiosk: { exitKiosk: () => kiosk.exitKiosk(), quit: () => kiosk.quit() },
     configSources: {
-      policyFile: policyFilePath(process.platform, process.env),
+      policyFile: devPolicyFile ?? policyFilePath(process.platform, process.env),
       userFile: userSettingsPath(dataDir),
       // Development builds only: packaged stations take their configuration from files IT controls.
       env: app.isPackaged ? undefined : process.env,

@@ -1,48 +1,61 @@
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { _electron as electron, type ElectronApplication } from 'playwright-core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiPathOf } from '../../contracts/api';
+import { IPC_CHANNELS, IPC_EVENTS } from '../../contracts/ipc';
 import pkg from '../../package.json';
-import { findElectronBinary } from '../../scripts/electronBinary.mjs';
-import { ARTIFACTS, ROOT } from '../support/paths';
+import { ELECTRON_SKIP, launchStation, named, type LaunchedStation } from '../support/electronApp';
+import { ARTIFACTS } from '../support/paths';
 
 /**
- * The Electron app itself, driven by playwright-core's Electron support. It needs the Electron
- * binary, which cannot be downloaded on machines without internet: there it is skipped, and the
- * reason is printed. Everywhere the binary exists, it runs.
+ * The Electron app itself, driven by playwright-core's `_electron`: the locked-down window. Skipped,
+ * saying so, where the Electron binary is not installed.
  */
-const binary = findElectronBinary();
-const skipReason = 'missing' in binary ? binary.missing : undefined;
-if (skipReason) process.stdout.write(`\n[electron.app.test] skipped: ${skipReason}\n`);
+describe.skipIf(ELECTRON_SKIP !== undefined)('Electron app: the window', () => {
+  let station: LaunchedStation;
 
-describe.skipIf(skipReason !== undefined)(skipReason ? `Electron app (skipped: ${skipReason})` : 'Electron app', () => {
-  let app: ElectronApplication | undefined;
+  beforeAll(async () => {
+    station = await launchStation();
+  }, 60_000);
+  afterAll(async () => station?.close());
 
-  afterAll(async () => {
-    await app?.close();
+  it(named('shows the station version from app.info(), under Electron'), async () => {
+    const page = station.window;
+    await page.getByTestId('station-version').waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('station-version').textContent()).toBe(`Interview Station ${pkg.version}`);
+    expect(await page.getByTestId('station-host').textContent()).toMatch(/^Electron /);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'electron-station.png') });
   });
 
-  it('opens a locked-down window that shows the station version from app.info()', async () => {
-    app = await electron.launch({ executablePath: 'path' in binary ? binary.path : '', args: [ROOT], env: { ...process.env, CI: 'true' } });
-    const stationWindow = await app.firstWindow();
-    await stationWindow.getByTestId('station-version').waitFor({ timeout: 15_000 });
-    expect(await stationWindow.getByTestId('station-version').textContent()).toBe(`Interview Station ${pkg.version}`);
-    expect(await stationWindow.getByTestId('station-host').textContent()).toMatch(/^Electron /);
-
-    const inPage = await stationWindow.evaluate(() => ({
+  it(named('the preload exposes window.station and nothing else of Node or Electron'), async () => {
+    const seen = await station.window.evaluate(() => ({
       origin: location.origin,
-      hasRequire: typeof (globalThis as { require?: unknown }).require !== 'undefined',
-      hasProcess: typeof (globalThis as { process?: unknown }).process !== 'undefined',
       domains: Object.keys(window.station).sort(),
+      leaks: ['require', 'process', 'module', 'Buffer', 'ipcRenderer', 'electron', 'global'].filter((name) => name in globalThis),
     }));
-    expect(inPage.hasRequire).toBe(false);
-    expect(inPage.hasProcess).toBe(false);
-    expect(inPage.domains).toContain('transcript');
+    expect(seen.origin).toBe('app://station');
+    expect(seen.domains).toEqual([...new Set([...IPC_CHANNELS, ...IPC_EVENTS].map((name) => apiPathOf(name)[0]))].sort());
+    expect(seen.leaks).toEqual([]);
+  });
 
-    const opened = await stationWindow.evaluate(() => window.open('https://example.com') === null);
-    expect(opened).toBe(true);
+  it(named('denies window.open and navigation away from the app'), async () => {
+    const page = station.window;
+    expect(await page.evaluate(() => window.open('https://example.com') === null)).toBe(true);
+    await page.evaluate(() => {
+      location.href = 'https://example.com/';
+    });
+    await page.waitForTimeout(500);
+    expect(new URL(page.url()).origin).toBe('app://station');
+    expect(station.app.windows()).toHaveLength(1);
+  });
 
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await stationWindow.screenshot({ path: path.join(ARTIFACTS, 'electron-station.png') });
+  it(named('sandbox, context isolation and no Node integration in the window'), async () => {
+    const prefs = await station.app.evaluate(({ BrowserWindow }) => {
+      const contents = BrowserWindow.getAllWindows()[0]?.webContents;
+      const preferences = (contents as unknown as { getLastWebPreferences(): Record<string, unknown> }).getLastWebPreferences();
+      return { sandbox: preferences['sandbox'], contextIsolation: preferences['contextIsolation'], nodeIntegration: preferences['nodeIntegration'] };
+    });
+    expect(prefs).toEqual({ sandbox: true, contextIsolation: true, nodeIntegration: false });
   });
 });
