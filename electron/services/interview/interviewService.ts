@@ -88,7 +88,11 @@ export class InterviewService {
       InterviewStartResponseSchema,
       'UPSTREAM_UNAVAILABLE',
     );
-    await this.deps.onStarted?.(start.sessionId);
+    // The session row exists now: a journal that cannot be created yet (a full disk) must not
+    // strand it; this run still knows it, and appends open the journal again.
+    await this.deps.onStarted?.(start.sessionId).catch((error: unknown) =>
+      this.deps.log.warn('could not record the interview on disk', { sessionId: start.sessionId, error }),
+    );
     this.sessions.set(start.sessionId, { start, startedAtMs: this.now(), attempts: [], connected: false });
     this.deps.onActiveChange?.(true);
     this.deps.log.info('interview started', { sessionId: start.sessionId, architecture: start.webrtcConfig.architecture });
