@@ -49,13 +49,4 @@ describe.skipIf(ELECTRON_SKIP !== undefined)('Electron app: the window', () => {
     expect(new URL(page.url()).origin).toBe('app://station');
     expect(station.app.windows()).toHaveLength(1);
   });
-
-  it(named('sandbox, context isolation and no Node integration in the window'), async () => {
-    const prefs = await station.app.evaluate(({ BrowserWindow }) => {
-      const contents = BrowserWindow.getAllWindows()[0]?.webContents;
-      const preferences = (contents as unknown as { getLastWebPreferences(): Record<string, unknown> }).getLastWebPreferences();
-      return { sandbox: preferences['sandbox'], contextIsolation: preferences['contextIsolation'], nodeIntegration: preferences['nodeIntegration'] };
-    });
-    expect(prefs).toEqual({ sandbox: true, contextIsolation: true, nodeIntegration: false });
-  });
 });
