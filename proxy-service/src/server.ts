@@ -137,6 +137,16 @@ export async function startTokenService(config: ServiceConfig, overrides: Servic
   const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, (req: IncomingMessage, res: ServerResponse) => {
     api(req, res).catch((error: unknown) => sendFailure(res, error));
   });
+  // What Node's HTTP parser refuses (control characters in the target or a header, headers too
+  // large, a bad method) is answered like every other refusal: a StationError with its status.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!socket.writable || !error.code?.startsWith('HPE_')) return void socket.destroy();
+    const failure =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? StationFailure.of('PAYLOAD_TOO_LARGE', 'request headers too large')
+        : StationFailure.of('VALIDATION_FAILED', 'malformed HTTP request');
+    metrics.refusals.inc({ code: refuseUpgrade(socket, failure).code });
+  });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => undefined);
     void upgrade(req, socket, head);

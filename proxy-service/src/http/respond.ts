@@ -29,7 +29,7 @@ export function sendFailure(res: ServerResponse, error: unknown): StationError {
   return body;
 }
 
-/** Answers a refused WebSocket upgrade with a real HTTP status and the StationError body. */
+/** Answers on a raw socket (a refused WebSocket upgrade, a request the parser refused) with a real HTTP status and the StationError body. */
 export function refuseUpgrade(socket: Duplex, error: unknown): StationError {
   const { status, body, headers } = failureResponse(error);
   const text = JSON.stringify(body);

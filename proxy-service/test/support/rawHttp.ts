@@ -20,7 +20,11 @@ export function rawRequest(baseUrl: string, request: string, timeoutMs = 5_000):
     const socket = connect(Number(port), hostname, () => socket.write(request));
     const chunks: Buffer[] = [];
     const timer = setTimeout(() => socket.destroy(), timeoutMs);
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      // An accepted upgrade stays open: its status line is the whole answer.
+      if (Buffer.concat(chunks).toString('latin1').startsWith('HTTP/1.1 101')) socket.destroy();
+    });
     socket.on('error', () => undefined);
     socket.on('close', () => {
       clearTimeout(timer);
