@@ -22,6 +22,8 @@ export interface SupabaseStack {
   readonly sessionJwtSecret: string;
   /** The Deno runtime itself, behind the gateway: only tests use it, to prove a function's own checks. */
   readonly functionsUrl: string;
+  /** The functions' environment (secrets included): tests start a second instance with it. */
+  readonly functionsEnv: Record<string, string>;
   readonly users: readonly SeedUser[];
   stop(): Promise<void>;
 }
@@ -34,6 +36,8 @@ export interface SupabaseStackOptions {
   /** Given to stations by `interview-start` until the token service joins the stack. */
   readonly tokenServiceUrl?: string;
   readonly accessTokenSeconds?: number;
+  /** Extra function settings (e.g. INTERVIEW_START_PER_USER), over the stack's own. */
+  readonly functionEnv?: Record<string, string>;
   /** Receives log lines of Postgres, the auth stand-in and the functions. */
   readonly onLog?: (source: 'postgres' | 'functions', line: string) => void;
 }
@@ -76,16 +80,18 @@ export async function startSupabaseStack(options: SupabaseStackOptions = {}): Pr
     });
     stops.push(() => gateway.close());
 
+    const functionsEnv: Record<string, string> = {
+      SUPABASE_URL: gateway.url,
+      SUPABASE_DB_URL: pg.dbUrl,
+      SUPABASE_ANON_KEY: keys.anonKey,
+      SUPABASE_SERVICE_ROLE_KEY: keys.serviceRoleKey,
+      AUTH_JWT_SECRET: keys.jwtSecret,
+      SESSION_JWT_SECRET: sessionJwtSecret,
+      TOKEN_SERVICE_URL: options.tokenServiceUrl ?? 'http://127.0.0.1:8790',
+      ...options.functionEnv,
+    };
     const functions = await startFunctionsRuntime({
-      env: {
-        SUPABASE_URL: gateway.url,
-        SUPABASE_DB_URL: pg.dbUrl,
-        SUPABASE_ANON_KEY: keys.anonKey,
-        SUPABASE_SERVICE_ROLE_KEY: keys.serviceRoleKey,
-        AUTH_JWT_SECRET: keys.jwtSecret,
-        SESSION_JWT_SECRET: sessionJwtSecret,
-        TOKEN_SERVICE_URL: options.tokenServiceUrl ?? 'http://127.0.0.1:8790',
-      },
+      env: functionsEnv,
       onLog: (line) => log('functions', line),
     });
     stops.push(() => functions.stop());
@@ -99,6 +105,7 @@ export async function startSupabaseStack(options: SupabaseStackOptions = {}): Pr
       jwtSecret: keys.jwtSecret,
       sessionJwtSecret,
       functionsUrl: functions.url,
+      functionsEnv,
       users: options.seed === false ? [] : SEED_USERS,
       stop: stopAll,
     };

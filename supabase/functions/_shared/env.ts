@@ -25,7 +25,15 @@ export interface FunctionEnv {
   /** Base URL of the token service given to stations. */
   readonly tokenServiceUrl: string;
   readonly iceServers: z.infer<typeof IceServerSchema>[];
+  /**
+   * interview-start per window (INTERVIEW_START_WINDOW_SECONDS, default 60): per proctor
+   * (INTERVIEW_START_PER_USER) and per tenant (INTERVIEW_START_PER_TENANT).
+   */
+  readonly startLimits: { readonly perUser: number; readonly perTenant: number; readonly windowSeconds: number };
 }
+
+/** Defaults: far above a real proctor's pace (an interview takes minutes), far below a flood. */
+const START_LIMIT_DEFAULTS = { perUser: 30, perTenant: 300 };
 
 function get(name: string): string | undefined {
   const value = Deno.env.get(name);
@@ -64,6 +72,18 @@ export function functionEnv(): FunctionEnv {
     if (!parsed.success) throw misconfigured('ICE_SERVERS is not a list of ICE servers');
     iceServers = parsed.data;
   }
+  const limit = (name: string, fallback: number): number => {
+    const raw = get(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 1 || value > 1_000_000) throw misconfigured(`${name} must be a whole number from 1 to 1000000`);
+    return value;
+  };
+  const startLimits = {
+    perUser: limit('INTERVIEW_START_PER_USER', START_LIMIT_DEFAULTS.perUser),
+    perTenant: limit('INTERVIEW_START_PER_TENANT', START_LIMIT_DEFAULTS.perTenant),
+    windowSeconds: limit('INTERVIEW_START_WINDOW_SECONDS', 60),
+  };
   cached = {
     dbUrl,
     supabaseUrl,
@@ -73,6 +93,7 @@ export function functionEnv(): FunctionEnv {
     sessionJwtSecret,
     tokenServiceUrl,
     iceServers,
+    startLimits,
   };
   return cached;
 }

@@ -33,7 +33,7 @@ export function defineFunction<S extends z.ZodType, R>(spec: FunctionSpec<S, R>)
     if (req.method === 'OPTIONS') return new Response(null, { status: 204, headers: CORS_HEADERS });
     const started = Date.now();
     try {
-      if (req.method !== 'POST') throw HttpError.of('METHOD_NOT_ALLOWED', 'use POST');
+      if (req.method !== 'POST') throw new HttpError(stationError('METHOD_NOT_ALLOWED', 'use POST'), { Allow: 'POST, OPTIONS' });
       const env = functionEnv();
       const caller = await authenticate(req, env, spec.sessionPermission);
       const parsed = parseContract(spec.request, await readJson(req, spec.maxBodyBytes), 'request body');
@@ -44,7 +44,7 @@ export function defineFunction<S extends z.ZodType, R>(spec: FunctionSpec<S, R>)
     } catch (error) {
       if (error instanceof HttpError) {
         log(spec.name, error.status, started, undefined, error.body.code);
-        return json(error.status, error.body, error.status === 405 ? { Allow: 'POST, OPTIONS' } : {});
+        return json(error.status, error.body, error.headers);
       }
       // Log the message only: request bodies hold transcript text and headers hold tokens.
       console.error(JSON.stringify({ fn: spec.name, level: 'error', error: (error as Error)?.message ?? String(error) }));

@@ -15,7 +15,11 @@ export const CORS_HEADERS: Record<string, string> = {
 export class HttpError extends Error {
   readonly status: number;
 
-  constructor(readonly body: StationError) {
+  constructor(
+    readonly body: StationError,
+    /** Response headers that belong to the refusal (Allow, Retry-After). */
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
     super(body.message);
     this.name = 'HttpError';
     this.status = httpStatusFor(body.code);
@@ -23,6 +27,11 @@ export class HttpError extends Error {
 
   static of(code: ErrorCode, message: string, field?: string): HttpError {
     return new HttpError(stationError(code, message, field));
+  }
+
+  /** 429 RATE_LIMITED with the seconds to wait in Retry-After. */
+  static rateLimited(message: string, retryAfterSeconds: number): HttpError {
+    return new HttpError(stationError('RATE_LIMITED', message), { 'Retry-After': String(retryAfterSeconds) });
   }
 }
 

@@ -32,6 +32,14 @@ const handler = defineFunction({
   async handle({ caller, body, env }): Promise<InterviewStartResponse> {
     const tenantId = caller.tenantId;
     if (!tenantId) throw HttpError.of('NOT_AUTHORIZED', 'your account is not assigned to a tenant');
+    // Counted in its own committed transaction, so refused and failed attempts count too, and in
+    // Postgres, so the limit holds across every instance of the function.
+    const { perUser, perTenant, windowSeconds } = env.startLimits;
+    const wait = await asCaller(env, caller, async (tx) => {
+      const [row] = await tx<{ wait: number }[]>`select app.take_interview_start(${perUser}, ${perTenant}, ${windowSeconds}) as wait`;
+      return row?.wait ?? 0;
+    });
+    if (wait > 0) throw HttpError.rateLimited(`too many interviews started; try again in ${wait} s`, wait);
     const result = await asCaller(env, caller, async (tx) => {
       // Each lookup runs under RLS: another tenant's rows are simply not there (404).
       await requireProctor(tx, 'starts interviews');

@@ -12,8 +12,8 @@ export interface FunctionsFixture {
   stop(): Promise<void>;
 }
 
-export async function startFunctionsFixture(): Promise<FunctionsFixture> {
-  const stack = await startSupabaseStack();
+export async function startFunctionsFixture(options: { functionEnv?: Record<string, string> } = {}): Promise<FunctionsFixture> {
+  const stack = await startSupabaseStack(options.functionEnv ? { functionEnv: options.functionEnv } : {});
   const sql = postgres(stack.dbUrl, { max: 2, onnotice: () => undefined });
   return {
     stack,
