@@ -10,7 +10,7 @@ import {
   parseContract,
 } from '@interview-station/contracts';
 import { type SessionTokenVerifier, assertPermission, assertSession, bearerToken } from '../auth';
-import { ForeignSessionFailure, MethodNotAllowedFailure } from '../errors';
+import { ForeignSessionFailure, MethodNotAllowedFailure, httpStatusFor } from '../errors';
 import type { IceServer } from '@interview-station/contracts';
 import type { IsolationStrategy } from '../isolation/strategy';
 import type { Logger } from '../logger';
@@ -68,7 +68,8 @@ export function createApi(deps: ApiDeps) {
       if (path === '/readyz') {
         allow(req, 'GET');
         const ready = !deps.isDraining() && (await deps.isReady());
-        return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : deps.isDraining() ? 'draining' : 'upstream unreachable' });
+        // Not ready is UPSTREAM_UNAVAILABLE's status in the contracts' table (503).
+        return sendJson(res, ready ? 200 : httpStatusFor('UPSTREAM_UNAVAILABLE'), { status: ready ? 'ready' : deps.isDraining() ? 'draining' : 'upstream unreachable' });
       }
       if (path === '/metrics' && deps.publicMetrics) {
         allow(req, 'GET');
