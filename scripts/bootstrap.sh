@@ -38,3 +38,7 @@ fi
 # Deno's cache (DENO_DIR), so neither the tests nor the local stack download anything later. Deno
 # is told to trust the OS certificate store (networks that inspect TLS); a failure is one line.
 node --import tsx devstack/supabase/deno.ts fetch
+
+# squawk, the migration linter (npm run lint:migrations), at the version package.json pins; fetched
+# through npx because its npm package cannot sit in the lockfile (see scripts/squawk.mjs).
+node scripts/squawk.mjs --version >/dev/null

@@ -9,11 +9,12 @@ import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const root = path.resolve(__dirname, '../..');
-const SQUAWK = path.join(root, 'node_modules', '.bin', 'squawk');
+// The same runner `npm run lint:migrations` uses (squawk at the version package.json pins).
+const SQUAWK = path.join(root, 'scripts', 'squawk.mjs');
 
 async function squawk(...files: string[]): Promise<{ code: number; out: string }> {
   try {
-    const { stdout } = await run(SQUAWK, ['--config', '.squawk.toml', '--reporter', 'gcc', ...files], { cwd: root });
+    const { stdout } = await run(process.execPath, [SQUAWK, '--config', '.squawk.toml', '--reporter', 'gcc', ...files], { cwd: root });
     return { code: 0, out: stdout };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string };
