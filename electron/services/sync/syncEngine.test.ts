@@ -248,6 +248,24 @@ describe('SyncEngine', () => {
     expect(await unsynced(SESSION_A)).toBe(3); // still on disk, still retried
   });
 
+  it("sets aside another proctor's session (403) and still syncs the signed-in proctor's own, then retries it after a sign-in", async () => {
+    const notOwner = (body: { sessionId: string; entries: unknown[] }) =>
+      body.sessionId === SESSION_A ? json(403, { code: 'NOT_AUTHORIZED', message: 'this interview was started by another proctor', retryable: false }) : stored(body);
+    const { engine, sent, append, unsynced } = await rig({ replies: Array.from({ length: 100 }, () => notOwner) });
+    await append(SESSION_A, 2); // first in line
+    await append(SESSION_B, 3);
+    await engine.syncNow();
+    expect(sent.map((r) => r.sessionId)).toEqual([SESSION_A, SESSION_B]);
+    expect(await unsynced(SESSION_B)).toBe(0);
+    expect(await unsynced(SESSION_A)).toBe(2); // kept on disk for the proctor who started it
+    expect(engine.status()).toMatchObject({ pending: 2, setAside: 2, setAsideReason: { code: 'NOT_AUTHORIZED' } });
+    await engine.syncNow();
+    expect(sent).toHaveLength(2); // not sent again while the same user is signed in
+    engine.credentialsChanged();
+    await engine.syncNow();
+    expect(sent.map((r) => r.sessionId).slice(2)).toContain(SESSION_A);
+  });
+
   it('sets aside an entry the server keeps failing while it stores the others, keeps it on disk and reports it', async () => {
     const poisoned = (body: { entries: TranscriptEntry[] }) =>
       body.entries.some((e) => e.itemId === 'item_1') ? json(500, { code: 'INTERNAL', message: 'cannot store', retryable: true }) : stored(body);

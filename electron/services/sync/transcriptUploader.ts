@@ -15,9 +15,10 @@ import { parseRetryAfter } from './backoff';
  * contracts' `classifyResponse`, the one classifier every uploader uses):
  * - `stored`: the server holds every entry (new or duplicate); mark them synced.
  * - `retry`: a transient failure (network, timeout, 5xx, 429, an unreadable 200); back off.
- * - `credentials`: the token is refused (401) or the user may not upload (403); wait for a
- *   different sign-in instead of retrying the same token.
- * - `reject-session`: this session will not take entries (404 not found, 409 ended); set it aside.
+ * - `credentials`: the token is refused (401); wait for a different sign-in instead of retrying
+ *   the same token.
+ * - `reject-session`: this session will not take entries (404 not found, 409 ended, 403 another
+ *   proctor's interview); set it aside (until a different sign-in, except when it ended).
  * - `reject-entry`: the server named one bad entry (400 with `entries[i]`); set that one aside.
  * - `reject-batch`: any other refusal that retrying unchanged cannot fix; set the batch aside.
  * - `too-large`: 413; split the batch.
@@ -92,6 +93,10 @@ function classify(status: number, text: string, retryAfter: string | null, sent:
       return { kind: 'retry', error: verdict.error, status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
     }
     case 'signIn':
+      // A 403 is about this session (another proctor started it; no handover exists): set the
+      // session aside until a different sign-in, and let the pass go on with the others. Only a
+      // refused token (401) stops the pass to wait for credentials.
+      if (status === 403 && verdict.error.code === 'NOT_AUTHORIZED') return { kind: 'reject-session', error: verdict.error, status };
       return { kind: 'credentials', error: verdict.error, status };
     case 'setAside': {
       const { error } = verdict;
