@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     const token = (await proctor.auth.getSession()).data.session?.access_token ?? '';
     const start = async () =>
       ((await proctor.functions.invoke('interview-start', {
-        body: { companyId: SEED.acme.companyId, templateId: SEED.acme.templateId, stationId: SEED.acme.stationId, candidateRef: 'bench' },
+        body: { companyId: SEED.acme.companyId, templateId: SEED.acme.templateId, stationId: SEED.acme.stationId, candidateRef: 'bench', consent: { noticeVersion: '2026-12-v1', acceptedAt: new Date().toISOString() } },
       })).data as { sessionId: string }).sessionId;
     const rows = async (sessionId: string) => (await sql`select count(*)::int as n from public.transcript_entries where session_id = ${sessionId}`)[0]?.['n'];
     const post = (sessionId: string, batch: TranscriptEntry[]) =>

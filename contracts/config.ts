@@ -13,6 +13,11 @@ export const StationConfigSchema = z
     /** This machine's id in `stations` (enrolled by an admin); interviews start on it. */
     stationId: z.uuid().optional(),
     connectionMode: ConnectionModeSchema.default('hybrid'),
+    /**
+     * The OpenAI Realtime API the renderer posts its offer to in direct mode: the one origin the
+     * renderer's CSP admits beyond the app itself (must match the token service's upstream).
+     */
+    realtimeUrl: z.url({ protocol: /^https?$/ }).default('https://api.openai.com'),
     kiosk: z.boolean().default(false),
     /** Start the station when the machine's user logs in (dedicated kiosk machines). */
     startAtLogin: z.boolean().default(false),

@@ -105,11 +105,25 @@ describe('SDP proxy protocol', () => {
 
 describe('edge function bodies', () => {
   it('defaults interview-start to hybrid and refuses unknown fields', () => {
-    const parsed = InterviewStartRequestSchema.parse({ companyId: OTHER, templateId: OTHER, stationId: OTHER, candidateRef: 'C-1' });
+    const consent = { noticeVersion: '2026-12-v1', acceptedAt: '2026-12-01T10:00:00.000Z' };
+    const parsed = InterviewStartRequestSchema.parse({ companyId: OTHER, templateId: OTHER, stationId: OTHER, candidateRef: 'C-1', consent });
     expect(parsed.architecture).toBe('hybrid');
-    expect(parseContract(InterviewStartRequestSchema, { companyId: OTHER, templateId: OTHER, stationId: OTHER, candidateRef: 'C-1', tenantId: OTHER })).toMatchObject({
+    expect(parseContract(InterviewStartRequestSchema, { companyId: OTHER, templateId: OTHER, stationId: OTHER, candidateRef: 'C-1', consent, tenantId: OTHER })).toMatchObject({
       ok: false,
       error: { field: 'tenantId' },
+    });
+  });
+
+  it('refuses an interview-start without the candidate\'s consent, or with a malformed one', () => {
+    const base = { companyId: OTHER, templateId: OTHER, stationId: OTHER, candidateRef: 'C-1' };
+    expect(parseContract(InterviewStartRequestSchema, base)).toMatchObject({ ok: false, error: { field: 'consent' } });
+    expect(parseContract(InterviewStartRequestSchema, { ...base, consent: { noticeVersion: 'v1', acceptedAt: 'yesterday' } })).toMatchObject({
+      ok: false,
+      error: { field: 'consent.acceptedAt' },
+    });
+    expect(parseContract(InterviewStartRequestSchema, { ...base, consent: { noticeVersion: '<b>', acceptedAt: '2026-12-01T10:00:00Z' } })).toMatchObject({
+      ok: false,
+      error: { field: 'consent.noticeVersion' },
     });
   });
 

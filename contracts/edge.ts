@@ -6,6 +6,18 @@ import { TranscriptEntrySchema } from './transcript';
 
 export const VoiceSchema = z.enum(['alloy', 'ash', 'ballad', 'coral', 'echo', 'sage', 'shimmer', 'verse', 'marin', 'cedar']);
 
+/**
+ * What the candidate agreed to at check-in: the version of the notice shown (it says that an AI
+ * conducts the interview and that the conversation is transcribed and stored) and when.
+ */
+export const ConsentRecordSchema = z
+  .object({
+    noticeVersion: storedText(32).min(1).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-"'),
+    acceptedAt: IsoDateTimeSchema,
+  })
+  .strict();
+export type ConsentRecord = z.infer<typeof ConsentRecordSchema>;
+
 export const InterviewStartRequestSchema = z
   .object({
     companyId: UuidSchema,
@@ -14,6 +26,8 @@ export const InterviewStartRequestSchema = z
     /** The recruiter's reference for the candidate (never their name or contact details). */
     candidateRef: ShortTextSchema,
     architecture: ConnectionModeSchema.default('hybrid'),
+    /** The candidate's consent, recorded with the session. */
+    consent: ConsentRecordSchema,
     metadata: z.record(storedText(64), storedText(LIMITS.shortText)).optional(),
   })
   .strict();

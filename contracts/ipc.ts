@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { ConnectionModeSchema, EmptySchema, IceServerSchema, IsoDateTimeSchema, LIMITS, ProviderIdSchema, ShortTextSchema, UuidSchema } from './common';
 import { PublicConfigSchema } from './config';
-import { EndReasonSchema, InterviewEndResponseSchema, SessionStatusSchema, TenantRoleSchema, VoiceSchema } from './edge';
+import { ConsentRecordSchema, EndReasonSchema, InterviewEndResponseSchema, SessionStatusSchema, TenantRoleSchema, VoiceSchema } from './edge';
 import { StationErrorSchema } from './errors';
-import { SdpSchema } from './sdpProxy';
+import { SdpSchema, SessionEndReasonSchema } from './sdpProxy';
 import { TranscriptEntryInputSchema, TranscriptEntrySchema } from './transcript';
 
 /**
@@ -67,6 +67,41 @@ export type NetworkState = z.infer<typeof NetworkStateSchema>;
 
 const SessionRefSchema = z.object({ sessionId: UuidSchema }).strict();
 
+/** One interview template the signed-in user may start on this station (check-in's "Interview" picker). */
+export const InterviewTemplateOptionSchema = z
+  .object({
+    id: UuidSchema,
+    name: ShortTextSchema,
+    /** null: shared by the tenant's companies (then `interview:start` may need a companyId). */
+    companyId: UuidSchema.nullable(),
+    companyName: ShortTextSchema.optional(),
+    maxDurationSeconds: z.number().int().min(10).max(7200),
+  })
+  .strict();
+export type InterviewTemplateOption = z.infer<typeof InterviewTemplateOptionSchema>;
+
+/** Whether the services an interview needs answer, as main sees them (device check). */
+export const StationHealthSchema = z.object({ supabase: z.boolean(), tokenService: z.boolean(), realtime: z.boolean() }).strict();
+export type StationHealth = z.infer<typeof StationHealthSchema>;
+
+/** What main and the token service learn during an interview, pushed as `interview:state-changed`. */
+export const InterviewStateEventSchema = z.discriminatedUnion('kind', [
+  /** The interview is over without the renderer asking: the token service ended it, or main's time limit did. */
+  z.object({ kind: z.literal('session-ended'), sessionId: UuidSchema, reason: SessionEndReasonSchema }).strict(),
+  /** `maxInterviewMinutes` (or the template's maximum) is near: main ends the interview itself when it runs out. */
+  z.object({ kind: z.literal('time-warning'), sessionId: UuidSchema, remainingSeconds: z.number().int().min(0).max(7200) }).strict(),
+  /** Hybrid: the token service's server-side transcript path to this station is up (true) or lost (false). */
+  z.object({ kind: z.literal('sideband'), sessionId: UuidSchema, connected: z.boolean() }).strict(),
+  /** Transcript uploads to Supabase are getting through (true) or failing and waiting to retry (false). */
+  z.object({ kind: z.literal('transcript-upload'), sessionId: UuidSchema, healthy: z.boolean() }).strict(),
+]);
+export type InterviewStateEvent = z.infer<typeof InterviewStateEventSchema>;
+
+/** Entries one `transcript:append-batch` call takes (the renderer flushes about every 100 ms). */
+export const MAX_APPEND_BATCH = 100;
+
+const AppendedSchema = z.object({ key: z.string().max(300), duplicate: z.boolean() }).strict();
+
 const channel = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
 
 export const ipcChannels = {
@@ -85,6 +120,8 @@ export const ipcChannels = {
         candidateRef: ShortTextSchema,
         /** Needed only when the template is not bound to a company and the tenant has several. */
         companyId: UuidSchema.optional(),
+        /** The notice the candidate agreed to at check-in, and when: recorded with the session. */
+        consent: ConsentRecordSchema,
       })
       .strict(),
     z
@@ -95,9 +132,13 @@ export const ipcChannels = {
         voice: VoiceSchema,
         maxDurationSeconds: z.number().int().min(10).max(7200),
         startedAt: IsoDateTimeSchema,
+        /** For the renderer's RTCPeerConnection, in both modes, before it makes its offer. */
+        iceServers: z.array(IceServerSchema).max(8),
       })
       .strict(),
   ),
+  /** The templates the signed-in user may start (from `station-context`). */
+  'interview:templates': channel(EmptySchema, z.object({ templates: z.array(InterviewTemplateOptionSchema).max(1000) }).strict()),
   /** The renderer's data channel is open: the interview is live (recorded for the session's history). */
   'interview:live': channel(SessionRefSchema, z.object({ sessionId: UuidSchema, status: SessionStatusSchema }).strict()),
   'interview:end': channel(
@@ -123,9 +164,27 @@ export const ipcChannels = {
     z.object({ sdp: SdpSchema, callId: ProviderIdSchema }).strict(),
   ),
   /** Resolves only once the entry is durable in the journal. */
-  'transcript:append': channel(
-    TranscriptEntryInputSchema,
-    z.object({ key: z.string().max(300), duplicate: z.boolean() }).strict(),
+  'transcript:append': channel(TranscriptEntryInputSchema, AppendedSchema),
+  /**
+   * Several entries of one session in one call, each made durable (one group commit) before it
+   * answers; per-entry results, so one refused entry does not fail the others.
+   */
+  'transcript:append-batch': channel(
+    z
+      .object({ sessionId: UuidSchema, entries: z.array(TranscriptEntryInputSchema).min(1).max(MAX_APPEND_BATCH) })
+      .strict()
+      .superRefine((batch, ctx) => {
+        batch.entries.forEach((entry, index) => {
+          if (entry.sessionId !== batch.sessionId) ctx.addIssue({ code: 'custom', path: ['entries', index, 'sessionId'], message: 'does not match the batch sessionId' });
+        });
+      }),
+    z
+      .object({
+        results: z
+          .array(z.union([AppendedSchema, z.object({ key: z.string().max(300), error: StationErrorSchema }).strict()]))
+          .max(MAX_APPEND_BATCH),
+      })
+      .strict(),
   ),
   'transcript:list': channel(
     SessionRefSchema,
@@ -138,6 +197,8 @@ export const ipcChannels = {
   ),
   'sync:status': channel(EmptySchema, SyncStatusSchema),
   'network:state': channel(EmptySchema, NetworkStateSchema),
+  /** Probes Supabase, the token service and the Realtime API now (device check). */
+  'station:health': channel(EmptySchema, StationHealthSchema),
   'proctor:unlock': channel(
     z
       .object({
@@ -154,6 +215,7 @@ export const ipcEvents = {
   'auth:state-changed': AuthStateSchema,
   'sync:status-changed': SyncStatusSchema,
   'network:state-changed': NetworkStateSchema,
+  'interview:state-changed': InterviewStateEventSchema,
 } as const;
 
 export type IpcChannel = keyof typeof ipcChannels;

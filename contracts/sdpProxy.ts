@@ -35,6 +35,7 @@ const proxyMessage = <T extends string, D extends z.ZodType>(type: T, data: D) =
   z.object({ type: z.literal(type), data, timestamp: IsoDateTimeSchema }).strict();
 
 export const SessionEndReasonSchema = z.enum(['completed', 'max_duration', 'ended_by_client', 'upstream_closed', 'server_shutdown']);
+export type SessionEndReason = z.infer<typeof SessionEndReasonSchema>;
 
 export const SdpProxyMessageSchema = z.discriminatedUnion('type', [
   proxyMessage('session_ready', z.object({ sessionId: UuidSchema }).strict()),

@@ -14,6 +14,13 @@ export class StationEvents {
     for (const sink of this.sinks) sink(event, checked);
   }
 
+  /** One event's payloads, typed: how services in main listen to each other's events. */
+  on<E extends IpcEvent>(event: E, listener: (payload: IpcEventPayload<E>) => void): Unsubscribe {
+    return this.subscribe((name, payload) => {
+      if (name === event) listener(payload as IpcEventPayload<E>);
+    });
+  }
+
   subscribe(sink: EventSink): Unsubscribe {
     this.sinks.add(sink);
     return () => this.sinks.delete(sink);

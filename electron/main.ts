@@ -8,6 +8,7 @@ import { appOriginPolicy, originOf } from './ipc/senderPolicy';
 import { IpcRouter } from './ipc/router';
 import { createLogger, stderrSink, tee } from './log';
 import { fileSink } from './logFile';
+import { realtimeConnectSources } from './security/csp';
 import { KioskCloseGuard } from './kiosk/closeGuard';
 import { withDisplayPolicy } from './kiosk/displayPolicy';
 import { UpdateController } from './updates/updateController';
@@ -70,7 +71,6 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function start(): Promise<void> {
-  serveRenderer(path.join(__dirname, '../renderer'));
   lockDownPermissions(appOrigin);
   denyNavigation();
 
@@ -99,6 +99,8 @@ async function start(): Promise<void> {
     },
   });
   const config = station.config;
+  // The CSP admits the configured Realtime origin in direct mode, so it waits for the configuration.
+  serveRenderer(path.join(__dirname, '../renderer'), realtimeConnectSources(config));
   log.setLevel(config?.logLevel ?? 'info');
   if (config?.supabaseAnonKey) log.addSecret(config.supabaseAnonKey);
   const guard = new KioskCloseGuard(config?.kiosk ?? false);

@@ -1,35 +1,17 @@
 import path from 'node:path';
 import { IPC_CHANNELS, StationFailure, type IpcChannel, type IpcParsedInput, type StationConfig, type StationError } from '@interview-station/contracts';
+import { composeServices, type CompositionDeps, type ProjectServices } from './composition';
 import { StationEvents } from './events';
 import type { StationHandlers } from './ipc/router';
-import type { Logger } from './log';
-import { ConfigService } from './services/config/configService';
 import { loadStationConfig, type ConfigSources } from './services/config/loadConfig';
-import { JournalStore } from './services/journal/journalStore';
 import type { PlatformInfo } from './services/platformInfo';
-import { lockoutFile } from './services/proctor/lockoutFile';
-import { LOCKOUT_MS, ProctorService, type KioskControl } from './services/proctor/proctorService';
 import { chooseSecretStore } from './services/secrets/chooseSecretStore';
-import { StationSessions, type SessionScope } from './services/sessions/stationSessions';
+import type { StationSessions, SessionScope } from './services/sessions/stationSessions';
 import type { StringCipher } from './services/secrets/encryptedFileSecretStore';
-import type { SecretStore } from './services/secrets/secretStore';
-import { startSupabaseServices, type SupabaseServices } from './services/supabaseServices';
-import { TranscriptService } from './services/transcriptService';
 
 /** What a host gives the station: the adapters for the platform it runs on. */
-export interface StationDeps {
+export interface StationDeps extends CompositionDeps {
   readonly platform: PlatformInfo;
-  readonly config: StationConfig;
-  readonly log: Logger;
-  /** The station's own data folder (Electron's userData; a per-user or test folder for the web host). */
-  readonly dataDir: string;
-  readonly secrets: SecretStore;
-  /** Leaving kiosk mode and quitting, as the host does them (after a proctor unlock). */
-  readonly kiosk: KioskControl;
-  /** Electron's `net.isOnline()`; the web host passes nothing (always "online", the probe decides). */
-  readonly isOnline?: () => boolean;
-  /** Keeps the display awake while an interview runs (Electron's powerSaveBlocker). */
-  readonly keepAwake?: (active: boolean) => void;
 }
 
 /** The main-process services, wired once, carried by either host. */
@@ -56,6 +38,7 @@ export const SESSION_SCOPES: Record<SessionChannel, SessionScope> = {
   'realtime:token': 'run',
   'realtime:sdp-offer': 'run',
   'transcript:append': 'station',
+  'transcript:append-batch': 'station',
   'transcript:list': 'station',
   'transcript:export': 'station',
 };
@@ -84,82 +67,45 @@ function notConnected(): Promise<never> {
 }
 
 /**
- * Wires the services to their channels. Without Supabase in the configuration, the channels that
- * need it answer CONFIGURATION_INVALID.
+ * Builds the services (composition.ts) and maps each channel onto them. Without Supabase in the
+ * configuration, the channels that need it answer CONFIGURATION_INVALID.
  */
 export async function createStation(deps: StationDeps): Promise<Station> {
-  const config = new ConfigService(deps.config);
-  const events = new StationEvents();
-  const journals = new JournalStore(path.join(deps.dataDir, 'journal'));
-  const sessions = new StationSessions(journals);
-  // Sync learns of new entries, and the journal of sideband ones, through each other.
-  const online: { services?: SupabaseServices } = {};
-  const transcripts = new TranscriptService(journals, undefined, (entry) => online.services?.syncing.sync.entryDurable(entry));
-  const { supabaseUrl, supabaseAnonKey } = deps.config;
-  if (supabaseUrl && supabaseAnonKey) {
-    online.services = await startSupabaseServices({
-      supabaseUrl,
-      anonKey: supabaseAnonKey,
-      secrets: deps.secrets,
-      journals,
-      events,
-      isOnline: deps.isOnline ?? (() => true),
-      stationId: deps.config.stationId,
-      onInterviewActive: deps.keepAwake,
-      onSidebandTranscript: (entry) => void transcripts.record(entry).catch((error: unknown) => deps.log.error('sideband transcript not journaled', { error })),
-      sessions,
-      connectionMode: deps.config.connectionMode,
-      log: deps.log,
-    });
-  }
-  const supabase = online.services;
-  const auth = supabase?.auth;
+  const services = await composeServices(deps);
+  const { project, transcripts, proctor, config, events, sessions } = services;
   /** A handler that needs the project; without one it answers CONFIGURATION_INVALID. */
   const withProject =
-    <I, O>(call: (services: SupabaseServices, input: I) => Promise<O>) =>
+    <I, O>(call: (project: ProjectServices, input: I) => Promise<O>) =>
     (input: I): Promise<O> =>
-      supabase ? call(supabase, input) : notConnected();
-  const proctor = new ProctorService({
-    pinHash: deps.config.proctorPinHash,
-    kiosk: deps.kiosk,
-    log: deps.log.child('proctor'),
-    // Wrong PINs and lockouts survive a restart.
-    lockout: lockoutFile(path.join(deps.dataDir, 'proctor-lockout.json'), LOCKOUT_MS),
-  });
-  journals
-    .removeSyncedOlderThan(deps.config.journalRetentionDays)
-    .then((removed) => removed.length > 0 && deps.log.info('removed synced journals past retention', { count: removed.length }))
-    .catch((error: unknown) => deps.log.warn('journal retention failed', { error }));
+      project ? call(project, input) : notConnected();
 
-  const handlers: StationHandlers = guardSessions({
-    'app:info': async () => deps.platform.appInfo(),
-    'config:get': async () => config.publicView(),
-    'auth:sign-in': withProject((s, input: IpcParsedInput<'auth:sign-in'>) => s.auth.signIn(input.email, input.password)),
-    'auth:sign-out': withProject((s) => s.auth.signOut()),
-    'auth:state': async () => auth?.state() ?? { status: 'signed-out', storage: deps.secrets.kind },
-    'interview:start': withProject((s, input: IpcParsedInput<'interview:start'>) => s.interviews.start(input)),
-    'interview:live': withProject((s, input: IpcParsedInput<'interview:live'>) => s.interviews.live(input)),
-    'interview:end': withProject((s, input: IpcParsedInput<'interview:end'>) => s.interviews.end(input)),
-    'realtime:token': withProject((s, input: IpcParsedInput<'realtime:token'>) => s.interviews.realtimeToken(input)),
-    'realtime:sdp-offer': withProject((s, input: IpcParsedInput<'realtime:sdp-offer'>) => s.interviews.sdpOffer(input)),
-    'transcript:append': (input) => transcripts.append(input),
-    'transcript:list': (input) => transcripts.list(input),
-    'transcript:export': (input) => transcripts.export(input),
-    'sync:status': async () => supabase?.syncing.sync.status() ?? { state: 'idle', pending: 0, lastSuccessAt: null, lastError: null, setAside: 0, setAsideReason: null },
-    'network:state': async () =>
-      supabase?.syncing.network.state() ?? { online: deps.isOnline?.() ?? true, supabaseReachable: false, checkedAt: new Date().toISOString() },
-    'proctor:unlock': (input) => proctor.unlock(input),
-  }, sessions);
-  deps.log.info('station services ready', { connectionMode: deps.config.connectionMode, storage: deps.secrets.kind });
-  return {
-    config: deps.config,
-    handlers,
-    events,
-    dispose: async () => {
-      await supabase?.dispose();
-      await journals.close();
+  const handlers: StationHandlers = guardSessions(
+    {
+      'app:info': async () => deps.platform.appInfo(),
+      'config:get': async () => config.publicView(),
+      'auth:sign-in': withProject((p, input: IpcParsedInput<'auth:sign-in'>) => p.auth.signIn(input.email, input.password)),
+      'auth:sign-out': withProject((p) => p.auth.signOut()),
+      'auth:state': async () => project?.auth.state() ?? { status: 'signed-out', storage: deps.secrets.kind },
+      'interview:start': withProject((p, input: IpcParsedInput<'interview:start'>) => p.interviews.start(input)),
+      'interview:templates': withProject((p) => p.interviews.templates()),
+      'interview:live': withProject((p, input: IpcParsedInput<'interview:live'>) => p.interviews.live(input)),
+      'interview:end': withProject((p, input: IpcParsedInput<'interview:end'>) => p.interviews.end(input)),
+      'realtime:token': withProject((p, input: IpcParsedInput<'realtime:token'>) => p.interviews.realtimeToken(input)),
+      'realtime:sdp-offer': withProject((p, input: IpcParsedInput<'realtime:sdp-offer'>) => p.interviews.sdpOffer(input)),
+      'transcript:append': (input) => transcripts.append(input),
+      'transcript:append-batch': (input) => transcripts.appendBatch(input),
+      'transcript:list': (input) => transcripts.list(input),
+      'transcript:export': (input) => transcripts.export(input),
+      'sync:status': async () => project?.sync.status() ?? { state: 'idle', pending: 0, lastSuccessAt: null, lastError: null, setAside: 0, setAsideReason: null },
+      'network:state': async () =>
+        project?.network.state() ?? { online: deps.isOnline?.() ?? true, supabaseReachable: false, checkedAt: new Date().toISOString() },
+      'station:health': () => services.health(),
+      'proctor:unlock': (input) => proctor.unlock(input),
     },
-  };
+    sessions,
+  );
+  deps.log.info('station services ready', { connectionMode: deps.config.connectionMode, storage: deps.secrets.kind });
+  return { config: deps.config, handlers, events, dispose: () => services.dispose() };
 }
 
 /**

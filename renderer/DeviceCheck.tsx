@@ -14,11 +14,13 @@ export interface DeviceCheckProps {
   readonly keyMinted: boolean | null;
   onStart(): void;
   onRetrySession(): void;
+  /** Probes the services again (shown when one of them does not answer). */
+  onRecheck(): void;
   onCancel(): void;
 }
 
 /** Microphone, speaker and services checked while the interview is prepared in the background. */
-export function DeviceCheck({ mic, session, services, keyMinted, onStart, onRetrySession, onCancel }: DeviceCheckProps) {
+export function DeviceCheck({ mic, session, services, keyMinted, onStart, onRetrySession, onRecheck, onCancel }: DeviceCheckProps) {
   const [playing, setPlaying] = useState(false);
   const micFieldId = useId();
   const checks = readinessChecks({ micError: mic.error, micLive: mic.stream !== null, soundHeard: mic.soundHeard, session, services, keyMinted });
@@ -57,6 +59,14 @@ export function DeviceCheck({ mic, session, services, keyMinted, onStart, onRetr
           <CheckRow key={check.id} check={check} />
         ))}
       </ul>
+      {services && (services.supabase === false || services.tokenService === false || services.realtime === false) && (
+        <p role="alert">
+          {describeDown(services)}{' '}
+          <button type="button" className="secondary" onClick={onRecheck}>
+            Check again
+          </button>
+        </p>
+      )}
       {session.status === 'failed' && (
         <p role="alert">
           The interview could not be prepared: {session.error.message}{' '}
@@ -75,6 +85,16 @@ export function DeviceCheck({ mic, session, services, keyMinted, onStart, onRetr
       </div>
     </section>
   );
+}
+
+/** Says which service does not answer and what that means for the interview. */
+function describeDown(services: ServiceChecks): string {
+  const down = [
+    services.supabase === false && 'the station server',
+    services.tokenService === false && 'the token service',
+    services.realtime === false && 'the AI interviewer service',
+  ].filter((name): name is string => Boolean(name));
+  return `Not answering: ${down.join(', ')}. ${services.tokenService === false ? 'The interview cannot start until it does.' : 'The interview may not connect.'}`;
 }
 
 function CheckRow({ check }: { check: ReadinessCheck }) {

@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import type { PublicConfig } from '@interview-station/contracts';
 import { CheckIn } from './CheckIn';
 import { DeviceCheck } from './DeviceCheck';
@@ -23,7 +23,7 @@ export function InterviewFlow({ ports, config, home }: { ports: InterviewPorts; 
   const [audioElement, setAudioElement] = useState<HTMLAudioElement | null>(null);
   const { state } = interview;
   const usesMic = state.status !== 'idle' && state.status !== 'ended' && state.status !== 'failed';
-  const services = useServiceChecks(ports, state.status === 'deviceCheck');
+  const { checks: services, recheck } = useServiceChecks(ports, state.status === 'deviceCheck');
 
   return (
     <>
@@ -40,7 +40,7 @@ export function InterviewFlow({ ports, config, home }: { ports: InterviewPorts; 
             </button>
           </section>
         ))}
-      {usesMic && <WithMicrophone config={config} interview={interview} ports={ports} audioElement={audioElement} services={services} />}
+      {usesMic && <WithMicrophone config={config} interview={interview} ports={ports} audioElement={audioElement} services={services} onRecheck={recheck} />}
       {(state.status === 'ended' || state.status === 'failed') && (
         <EndScreen
           ports={ports}
@@ -56,7 +56,14 @@ export function InterviewFlow({ ports, config, home }: { ports: InterviewPorts; 
 }
 
 /** Mounted from the device check to the end, so the microphone stays open across those screens. */
-function WithMicrophone(props: { config: PublicConfig; interview: InterviewControls; ports: InterviewPorts; audioElement: HTMLAudioElement | null; services: ServiceChecks | null }) {
+function WithMicrophone(props: {
+  config: PublicConfig;
+  interview: InterviewControls;
+  ports: InterviewPorts;
+  audioElement: HTMLAudioElement | null;
+  services: ServiceChecks | null;
+  onRecheck(): void;
+}) {
   const { config, interview, ports, audioElement, services } = props;
   const mic = useMicrophone(config.allowedMicrophones);
   const { state } = interview;
@@ -69,6 +76,7 @@ function WithMicrophone(props: { config: PublicConfig; interview: InterviewContr
         keyMinted={interview.keyMinted}
         onStart={interview.start}
         onRetrySession={interview.retrySession}
+        onRecheck={props.onRecheck}
         onCancel={interview.cancel}
       />
     );
@@ -124,9 +132,10 @@ function describeNotice(notice: InterviewControls['notice']): string | null {
   }
 }
 
-/** Asks main which services answer, while the device check is shown. */
-function useServiceChecks(ports: InterviewPorts, active: boolean): ServiceChecks | null {
+/** Asks main which services answer while the device check is shown, and again on `recheck()`. */
+function useServiceChecks(ports: InterviewPorts, active: boolean): { checks: ServiceChecks | null; recheck(): void } {
   const [checks, setChecks] = useState<ServiceChecks | null>(null);
+  const [round, setRound] = useState(0);
   useEffect(() => {
     if (!active) return;
     let live = true;
@@ -134,6 +143,10 @@ function useServiceChecks(ports: InterviewPorts, active: boolean): ServiceChecks
     return () => {
       live = false;
     };
-  }, [ports, active]);
-  return checks;
+  }, [ports, active, round]);
+  const recheck = useCallback(() => {
+    setChecks(null); // "Checking…" until the new answers come
+    setRound((n) => n + 1);
+  }, []);
+  return { checks, recheck };
 }

@@ -51,6 +51,7 @@ async function startStack() {
     STATION_SUPABASE_URL: info.supabaseUrl,
     STATION_SUPABASE_ANON_KEY: info.anonKey,
     STATION_TOKEN_SERVICE_URL: info.tokenServiceUrl,
+    STATION_REALTIME_URL: info.realtimeUrl,
     STATION_ID: station.stationId,
   };
 }

@@ -63,6 +63,7 @@ describe('npm run stack', () => {
         templateId: SEED.acme.templateId,
         stationId: SEED.acme.stationId,
         candidateRef: 'stack-test',
+        consent: { noticeVersion: '2026-12-v1', acceptedAt: new Date().toISOString() },
         // Ephemeral keys are minted only for direct sessions (a hybrid session's renderer holds none).
         architecture: 'direct',
       });

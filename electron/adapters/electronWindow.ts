@@ -18,9 +18,9 @@ export function registerAppScheme(): void {
   ]);
 }
 
-/** Serves the built renderer on `app://station/` with the CSP as a real header. */
-export function serveRenderer(rendererDir: string): void {
-  const csp = contentSecurityPolicy();
+/** Serves the built renderer on `app://station/` with the CSP as a real header (`connectSrc`: the Realtime origin in direct mode). */
+export function serveRenderer(rendererDir: string, connectSrc: readonly string[] = []): void {
+  const csp = contentSecurityPolicy(connectSrc);
   protocol.handle(APP_SCHEME, async (request) => {
     const asset = await readStaticAsset(rendererDir, new URL(request.url).pathname);
     if (!asset) return new Response('Not found', { status: 404 });

@@ -18,6 +18,16 @@ export function contentSecurityPolicy(connectSrc: readonly string[] = []): strin
   ].join('; ');
 }
 
+/**
+ * What `connect-src` admits for the Realtime API: in direct mode the renderer posts its offer to
+ * the configured `realtimeUrl`, so exactly that origin (scheme, host and port, no path, no
+ * wildcard); in hybrid mode nothing, since the offer goes through main.
+ */
+export function realtimeConnectSources(config: { readonly connectionMode: 'hybrid' | 'direct'; readonly realtimeUrl: string } | null): string[] {
+  if (!config || config.connectionMode !== 'direct') return [];
+  return [new URL(config.realtimeUrl).origin];
+}
+
 /** Headers every renderer file is served with. */
 export function rendererHeaders(contentType: string, csp: string): Record<string, string> {
   return {

@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { contentSecurityPolicy } from './csp';
+import { contentSecurityPolicy, realtimeConnectSources } from './csp';
 import { isPermissionGranted } from './permissions';
 import { readStaticAsset } from './staticAssets';
 
@@ -29,6 +29,17 @@ describe('content security policy', () => {
     expect(csp).not.toContain('unsafe-eval');
     expect(csp).toContain("connect-src 'self' ws://127.0.0.1:5000");
     expect(csp).toContain("object-src 'none'");
+  });
+
+  it('admits the configured Realtime origin in direct mode only, and nothing wider', () => {
+    expect(realtimeConnectSources({ connectionMode: 'direct', realtimeUrl: 'https://api.openai.com' })).toEqual(['https://api.openai.com']);
+    // A path or trailing parts never widen it past the origin; a local simulator keeps its port.
+    expect(realtimeConnectSources({ connectionMode: 'direct', realtimeUrl: 'http://127.0.0.1:4321/v1/' })).toEqual(['http://127.0.0.1:4321']);
+    expect(realtimeConnectSources({ connectionMode: 'hybrid', realtimeUrl: 'https://api.openai.com' })).toEqual([]);
+    expect(realtimeConnectSources(null)).toEqual([]);
+    const csp = contentSecurityPolicy(realtimeConnectSources({ connectionMode: 'direct', realtimeUrl: 'https://api.openai.com' }));
+    expect(csp).toContain("connect-src 'self' https://api.openai.com;");
+    expect(csp).not.toMatch(/connect-src[^;]*(\*|https:(\s|;))/);
   });
 });
 

@@ -1,4 +1,4 @@
-import { StationFailure, transcriptKeyString, type IpcOutput, type IpcParsedInput, type TranscriptEntry } from '@interview-station/contracts';
+import { stationError, StationFailure, transcriptKeyString, type IpcOutput, type IpcParsedInput, type TranscriptEntry } from '@interview-station/contracts';
 import { transcriptAsJson, transcriptAsText } from './journal/exportTranscript';
 import type { JournalStore } from './journal/journalStore';
 
@@ -28,6 +28,35 @@ export class TranscriptService {
       throw StationFailure.of('PAYLOAD_TOO_LARGE', `An interview's transcript holds at most ${this.maxEntries} entries.`, 'sessionId');
     }
     return this.record({ ...input, source: 'client', receivedAt: this.now().toISOString() });
+  }
+
+  /**
+   * A batch of one session's entries: appended together (one group commit makes them durable),
+   * each answered on its own, so a refused entry is named and the others are still kept.
+   */
+  async appendBatch(input: IpcParsedInput<'transcript:append-batch'>): Promise<IpcOutput<'transcript:append-batch'>> {
+    const journal = await this.journals.session(input.sessionId);
+    // The session's bound is decided for the whole batch before any append: its entries are
+    // appended together, so a per-entry check would see the journal's size before any of them.
+    let room = this.maxEntries - journal.size;
+    const admitted = new Set<string>();
+    const results = await Promise.all(
+      input.entries.map((entry) => {
+        const key = transcriptKeyString(entry);
+        if (!journal.has(key) && !admitted.has(key)) {
+          if (room <= 0) {
+            return { key, error: stationError('PAYLOAD_TOO_LARGE', `An interview's transcript holds at most ${this.maxEntries} entries.`, 'sessionId') };
+          }
+          room -= 1;
+          admitted.add(key);
+        }
+        return this.record({ ...entry, source: 'client', receivedAt: this.now().toISOString() }).catch((error: unknown) => ({
+          key,
+          error: error instanceof StationFailure ? error.error : stationError('INTERNAL', 'The entry could not be kept on this computer.'),
+        }));
+      }),
+    );
+    return { results };
   }
 
   /**

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { IpcRouter } from '../ipc/router';
 import { appOriginPolicy } from '../ipc/senderPolicy';
 import { createLogger } from '../log';
+import { realtimeConnectSources } from '../security/csp';
 import { userSettingsPath } from '../services/config/configFiles';
 import { openStation } from '../station';
 import { parseWebHostArgs } from './args';
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
     rendererDir: path.join(root, 'out/renderer'),
     port: args.port,
     events: station.events,
+    connectSrc: realtimeConnectSources(station.config),
     createRouter: (origin) => new IpcRouter(station.handlers, appOriginPolicy(origin), log.child('ipc')),
     log,
   });

@@ -35,6 +35,8 @@ export interface WebHostOptions {
   /** 0 picks a free port. */
   readonly port: number;
   readonly events: StationEvents;
+  /** Origins the page may connect to besides this host (the Realtime API in direct mode). */
+  readonly connectSrc?: readonly string[];
   /** Builds the router once the host knows its own origin (the only origin it trusts). */
   readonly createRouter: (origin: string) => IpcRouter;
   readonly log: Logger;
@@ -84,7 +86,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const port = (http.address() as AddressInfo).port;
   const origin = `http://127.0.0.1:${port}`;
   const router = options.createRouter(origin);
-  const csp = contentSecurityPolicy([`ws://127.0.0.1:${port}`]);
+  const csp = contentSecurityPolicy([`ws://127.0.0.1:${port}`, ...(options.connectSrc ?? [])]);
   // DNS rebinding: a page on attacker.example whose name now resolves to 127.0.0.1 reaches this
   // port with its own name in Host. Only the names this host is served under are answered.
   const ownHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);

@@ -53,7 +53,7 @@ afterAll(async () => {
 
 async function startInterview(architecture: 'hybrid' | 'direct' = 'hybrid') {
   const { data, error } = await proctor.functions.invoke('interview-start', {
-    body: { companyId: SEED.acme.companyId, templateId: SEED.acme.templateId, stationId: SEED.acme.stationId, candidateRef: 'cand-7', architecture },
+    body: { companyId: SEED.acme.companyId, templateId: SEED.acme.templateId, stationId: SEED.acme.stationId, candidateRef: 'cand-7', architecture, consent: { noticeVersion: '2026-12-v1', acceptedAt: new Date().toISOString() } },
   });
   if (error) throw new Error(`interview-start failed: ${String(error)}`);
   return InterviewStartResponseSchema.parse(data);

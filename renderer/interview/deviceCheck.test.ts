@@ -54,4 +54,11 @@ describe('device check', () => {
     expect(canStart(readinessChecks({ ...ready, keyMinted: false }))).toBe(false);
     expect(readinessChecks({ ...ready, keyMinted: true }).find((c) => c.id === 'realtime')).toMatchObject({ state: 'pass' });
   });
+
+  it('blocks Start while main finds the token service down, in either mode, and lets it through once it answers', () => {
+    const down = readinessChecks({ ...ready, services: { supabase: true, tokenService: false, realtime: false } });
+    expect(down.find((c) => c.id === 'tokenService')).toMatchObject({ state: 'fail', required: true });
+    expect(canStart(down)).toBe(false);
+    expect(canStart(readinessChecks({ ...ready, services: { supabase: true, tokenService: true, realtime: true } }))).toBe(true);
+  });
 });

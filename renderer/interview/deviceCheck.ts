@@ -106,7 +106,14 @@ export function readinessChecks(input: ReadinessInput): ReadinessCheck[] {
     },
     // A created session proves Supabase and its functions answered.
     { id: 'supabase', label: 'Station server', state: service(services?.supabase, sessionReady), detail: '', required: true },
-    { id: 'tokenService', label: 'Token service', state: service(services?.tokenService, input.keyMinted === true), detail: input.keyMinted === false ? 'Could not get a key.' : '', required: input.keyMinted !== null },
+    // Required in direct mode (the key), and whenever main's probe found it down: every interview needs it.
+    {
+      id: 'tokenService',
+      label: 'Token service',
+      state: service(services?.tokenService, input.keyMinted === true),
+      detail: input.keyMinted === false ? 'Could not get a key.' : services?.tokenService === false ? 'Not answering: the interview cannot start until it does. Check again in a moment.' : '',
+      required: input.keyMinted !== null || services?.tokenService === false,
+    },
     { id: 'realtime', label: 'AI interviewer service', state: service(services?.realtime, input.keyMinted === true), detail: '', required: false },
   ].map((check) => ({ ...check, detail: check.detail || describeState(check.state as CheckState) })) as ReadinessCheck[];
 }

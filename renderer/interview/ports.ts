@@ -13,7 +13,7 @@ import type {
  * Everything the interview screens need from the main process, as one small interface. The UI and
  * hooks depend on this, never on `window.station` directly, so the flow can be tested with fakes and
  * the main-process side can grow (templates, consent, state events) without touching the screens.
- * `createStationPorts()` (stationPorts.ts) adapts today's `window.station` to it.
+ * `createStationPorts()` (stationPorts.ts) adapts `window.station` to it.
  */
 export interface InterviewPorts {
   /** The station's public configuration: connection mode, `maxInterviewMinutes`, `allowedMicrophones`. */
@@ -73,7 +73,7 @@ export interface StartedInterview {
   readonly model: string;
   readonly maxDurationSeconds: number;
   readonly startedAt: string;
-  /** ICE servers for the offer in both modes; undefined when main does not provide them yet. */
+  /** ICE servers for the offer in both modes (from interview-start's configuration); optional for test fakes. */
   readonly iceServers?: readonly IceServer[];
 }
 
@@ -103,7 +103,7 @@ export interface ServiceChecks {
   readonly realtime: boolean | null;
 }
 
-/** Pushed by main (`interview:state-changed`), see stationPorts.ts for the contract it needs. */
+/** Pushed by main (`interview:state-changed`; contracts/ipc.ts `InterviewStateEventSchema`). */
 export type InterviewStateEvent =
   | { readonly kind: 'session-ended'; readonly sessionId: string; readonly reason: 'max_duration' | 'upstream_closed' | 'server_shutdown' | 'ended_by_client' | 'completed' }
   | { readonly kind: 'time-warning'; readonly sessionId: string; readonly remainingSeconds: number }

@@ -1,28 +1,23 @@
-import { fail, stationError, transcriptKeyString, type Result, type StationApi } from '@interview-station/contracts';
+import { MAX_APPEND_BATCH, transcriptKeyString, type Result, type StationApi, type TranscriptEntryInput } from '@interview-station/contracts';
 import type { AppendOutcome, InterviewPorts, InterviewStateEvent, ServiceChecks } from './ports';
 
 /**
- * Adapts today's `window.station` to `InterviewPorts`. What main does not offer yet is marked
- * `TODO(main)` and answers a typed NOT_IMPLEMENTED error (or, for push events, never fires), so the
- * screens already handle it; each TODO names the contract the lead must add.
+ * Adapts `window.station` to `InterviewPorts`: each port is one channel of contracts/ipc.ts.
  */
 export function createStationPorts(station: StationApi): InterviewPorts {
   return {
     getConfig: () => station.config.get(),
 
-    // TODO(main): channel `interview:templates`, input {} → output
-    // { templates: { id: uuid, name: ShortText, companyId: uuid | null, companyName?: ShortText, maxDurationSeconds: int 10..7200 }[] }
-    // (the `station-context` data, filtered to what the signed-in user may start).
-    listTemplates: () => Promise.resolve(notImplemented('The station cannot list interview templates yet (main needs interview:templates).')),
+    listTemplates: async () => {
+      const result = await station.interview.templates();
+      return result.ok ? { ok: true, value: result.value.templates } : result;
+    },
 
-    startInterview: async ({ templateId, candidateRef, companyId }) => {
-      // TODO(main): `interview:start` input gains `consent: { noticeVersion: string 1..32, acceptedAt: ISO datetime }`,
-      // recorded with the session (migration, under RLS); its output gains `iceServers: IceServer[]` (both modes).
-      // Until then the consent is not persisted; the channel's strict schema would refuse the extra field.
-      const result = await station.interview.start(companyId ? { templateId, candidateRef, companyId } : { templateId, candidateRef });
+    startInterview: async ({ templateId, candidateRef, companyId, consent }) => {
+      const result = await station.interview.start({ templateId, candidateRef, consent, ...(companyId ? { companyId } : {}) });
       if (!result.ok) return result;
-      const { sessionId, architecture, model, maxDurationSeconds, startedAt } = result.value;
-      return { ok: true, value: { sessionId, architecture, model, maxDurationSeconds, startedAt } };
+      const { sessionId, architecture, model, maxDurationSeconds, startedAt, iceServers } = result.value;
+      return { ok: true, value: { sessionId, architecture, model, maxDurationSeconds, startedAt, iceServers } };
     },
 
     getRealtimeToken: async (sessionId) => {
@@ -36,16 +31,28 @@ export function createStationPorts(station: StationApi): InterviewPorts {
     markLive: (sessionId) => station.interview.live({ sessionId }),
     endInterview: (sessionId, reason) => station.interview.end({ sessionId, reason }),
 
-    // There is no batch channel: the batch goes out as parallel single appends (each fsynced by
-    // main's group commit). A `transcript:append-batch` channel would save round trips.
+    // One call per session per batch (the renderer flushes about every 100 ms), split at the
+    // channel's limit: fewer round trips, and within the router's in-flight bounds.
     appendTranscripts: async (entries) => {
-      const results = await Promise.all(entries.map((entry) => station.transcript.append(entry)));
       const outcome: { stored: string[]; failed: { key: string; retryable: boolean; message: string }[] } = { stored: [], failed: [] };
-      results.forEach((result, index) => {
-        const key = transcriptKeyString(entries[index]!);
-        if (result.ok) outcome.stored.push(key);
-        else outcome.failed.push({ key, retryable: result.error.retryable, message: result.error.message });
-      });
+      const calls: { keys: string[]; promise: ReturnType<StationApi['transcript']['appendBatch']> }[] = [];
+      for (const [sessionId, group] of groupBySession(entries)) {
+        for (let at = 0; at < group.length; at += MAX_APPEND_BATCH) {
+          const chunk = group.slice(at, at + MAX_APPEND_BATCH);
+          calls.push({ keys: chunk.map((entry) => transcriptKeyString(entry)), promise: station.transcript.appendBatch({ sessionId, entries: chunk }) });
+        }
+      }
+      for (const { keys, promise } of calls) {
+        const result = await promise;
+        if (!result.ok) {
+          for (const key of keys) outcome.failed.push({ key, retryable: result.error.retryable, message: result.error.message });
+          continue;
+        }
+        for (const item of result.value.results) {
+          if ('error' in item) outcome.failed.push({ key: item.key, retryable: item.error.retryable, message: item.error.message });
+          else outcome.stored.push(item.key);
+        }
+      }
       return outcome satisfies AppendOutcome;
     },
 
@@ -54,25 +61,20 @@ export function createStationPorts(station: StationApi): InterviewPorts {
       return result.ok ? { ok: true, value: { saved: result.value.entries.length, unsynced: result.value.unsynced } } : result;
     },
 
-    // TODO(main): channel `station:health`, input {} → output { supabase: boolean, tokenService: boolean, realtime: boolean }
-    // (main asks each service; the Realtime check goes through the token service). Today only
-    // Supabase is known, from `network:state`; the others answer null ("not checked").
-    checkServices: async (): Promise<Result<ServiceChecks>> => {
-      const network = await station.network.state();
-      if (!network.ok) return network;
-      return { ok: true, value: { supabase: network.value.supabaseReachable, tokenService: null, realtime: null } };
-    },
+    checkServices: async (): Promise<Result<ServiceChecks>> => station.station.health(),
 
     syncStatus: () => station.sync.status(),
     onSyncStatusChanged: (listener) => station.sync.onStatusChanged(listener),
-
-    // TODO(main): push event `interview:state-changed` with payload InterviewStateEvent (ports.ts):
-    // { kind: 'session-ended', sessionId, reason: SessionEndReason } | { kind: 'time-warning', sessionId, remainingSeconds }
-    // | { kind: 'sideband', sessionId, connected } | { kind: 'transcript-upload', sessionId, healthy }.
-    onStateChanged: (_listener: (event: InterviewStateEvent) => void) => () => undefined,
+    onStateChanged: (listener: (event: InterviewStateEvent) => void) => station.interview.onStateChanged(listener),
   };
 }
 
-function notImplemented<T>(message: string): Result<T> {
-  return fail(stationError('NOT_IMPLEMENTED', message));
+function groupBySession(entries: readonly TranscriptEntryInput[]): Map<string, TranscriptEntryInput[]> {
+  const groups = new Map<string, TranscriptEntryInput[]>();
+  for (const entry of entries) {
+    const group = groups.get(entry.sessionId) ?? [];
+    group.push(entry);
+    groups.set(entry.sessionId, group);
+  }
+  return groups;
 }

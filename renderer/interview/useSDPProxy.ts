@@ -10,8 +10,7 @@ export function useSDPProxy(ports: InterviewPorts, session: StartedInterview): (
   const { sessionId, iceServers } = session;
   return useCallback(
     async () => ({
-      // TODO(main): ICE servers for hybrid come with interview:start once main sends them; until
-      // then the host candidates suffice for a provider with a public address.
+      // The ICE servers interview-start configured (interview:start hands them over in both modes).
       iceServers: [...(iceServers ?? [])].map((server) => ({ ...server, urls: server.urls as string | string[] })),
       exchangeSdp: async (offerSdp: string) => unwrap(await ports.exchangeSdpViaProxy(sessionId, offerSdp)).sdp,
     }),

@@ -77,7 +77,7 @@ describe('sessions are created only by interview-start', () => {
       try {
         const [row] = await tx`
           select id, tenant_id, created_by, status, session_data, created_at = now() as now
-          from app.create_interview_session(${A.companyId}, ${A.templateId}, ${stationId}, 'cand-9', 'hybrid', ${tx.json({ room: 'B2' })})`;
+          from app.create_interview_session(${A.companyId}, ${A.templateId}, ${stationId}, 'cand-9', 'hybrid', ${tx.json({ room: 'B2' })}, '2026-12-v1', now())`;
         return row;
       } catch (error) {
         return { error: String((error as { code?: string }).code) };

@@ -59,7 +59,7 @@ describe('interview-start rate limits', () => {
 
     // Another tenant is not affected.
     const northwind = await accessToken(await signInAs(fx.stack, 'proctor@northwind.test'));
-    const other = { companyId: SEED.northwind.companyId, templateId: SEED.northwind.templateId, stationId: SEED.northwind.stationId, candidateRef: 'n-1' };
+    const other = { companyId: SEED.northwind.companyId, templateId: SEED.northwind.templateId, stationId: SEED.northwind.stationId, candidateRef: 'n-1', consent: acmeStart()['consent'] };
     expect((await start(two, northwind, other)).status).toBe(200);
   }, 60_000);
 
@@ -67,7 +67,7 @@ describe('interview-start rate limits', () => {
     const recruiter = await accessToken(await signInAs(fx.stack, 'recruiter@northwind.test'));
     for (let i = 0; i < 6; i++) expect((await start(fx.stack.functionsUrl, recruiter)).status).toBe(403);
     const northwind = await accessToken(await signInAs(fx.stack, 'proctor@northwind.test'));
-    const other = { companyId: SEED.northwind.companyId, templateId: SEED.northwind.templateId, stationId: SEED.northwind.stationId, candidateRef: 'n-2' };
+    const other = { companyId: SEED.northwind.companyId, templateId: SEED.northwind.templateId, stationId: SEED.northwind.stationId, candidateRef: 'n-2', consent: acmeStart()['consent'] };
     expect((await start(fx.stack.functionsUrl, northwind, other)).status).toBe(200);
   });
 });

@@ -47,6 +47,25 @@ describe('interview-start', () => {
     expect(station?.['last_seen_at']).toBeInstanceOf(Date);
   });
 
+  it('records the candidate\'s consent with the session, refuses a start without one (400), and the proctor cannot rewrite it', async () => {
+    const proctor = await signInAs(fx.stack, 'proctor@acme.test');
+    const consent = { noticeVersion: '2026-12-v1', acceptedAt: '2026-12-01T09:58:30.000Z' };
+    const started = InterviewStartResponseSchema.parse((await invoke(proctor, 'interview-start', acmeStart({ consent }))).body);
+    const [row] = await fx.sql`select consent_notice_version, consent_accepted_at from public.interview_sessions where id = ${started.sessionId}`;
+    expect(row).toEqual({ consent_notice_version: '2026-12-v1', consent_accepted_at: new Date(consent.acceptedAt) });
+    // Readable by the tenant's users under the row's RLS; written once: users may not update it.
+    const [privileges] = await fx.sql`
+      select has_column_privilege('authenticated', 'public.interview_sessions', 'consent_notice_version', 'SELECT') as read_version,
+             has_column_privilege('authenticated', 'public.interview_sessions', 'consent_notice_version', 'UPDATE') as update_version,
+             has_column_privilege('authenticated', 'public.interview_sessions', 'consent_accepted_at', 'UPDATE') as update_accepted`;
+    expect(privileges).toEqual({ read_version: true, update_version: false, update_accepted: false });
+
+    const before = await written(fx.sql);
+    const { consent: _omitted, ...withoutConsent } = acmeStart();
+    expect(await invoke(proctor, 'interview-start', withoutConsent)).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED', field: 'consent' } });
+    expect(await written(fx.sql)).toEqual(before);
+  });
+
   it('refuses a recruiter (403) and another tenant\'s station (404), writing nothing', async () => {
     const before = await written(fx.sql);
     const recruiter = await signInAs(fx.stack, 'recruiter@acme.test');

@@ -96,7 +96,7 @@ describe('tenant-consistent references', () => {
       await tx`update public.stations set disabled_at = now() where id = ${SEED.acme.stationId}`;
       await actAs(tx, ACTORS.acmeProctor);
       try {
-        await tx`select app.create_interview_session(${SEED.acme.companyId}, ${SEED.acme.templateId}, ${SEED.acme.stationId}, 'c', 'hybrid', null)`;
+        await tx`select app.create_interview_session(${SEED.acme.companyId}, ${SEED.acme.templateId}, ${SEED.acme.stationId}, 'c', 'hybrid', null, '2026-12-v1', now())`;
         return 'inserted';
       } catch (error) {
         return (error as { code?: string }).code;

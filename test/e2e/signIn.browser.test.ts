@@ -58,7 +58,7 @@ describe('proctor sign-in through the web host', () => {
   it('syncs transcript entries written through the page to Postgres, exactly once', async () => {
     // The station starts the interview itself: main journals only sessions it started.
     const started = await page.evaluate(
-      (templateId) => window.station.interview.start({ templateId, candidateRef: 'e2e-sync' }),
+      (templateId) => window.station.interview.start({ templateId, candidateRef: 'e2e-sync', consent: { noticeVersion: '2026-12-v1', acceptedAt: new Date().toISOString() } }),
       SEED.acme.templateId,
     );
     if (!started.ok) throw new Error(`interview:start failed: ${started.error.code} ${started.error.message}`);

@@ -52,7 +52,7 @@ describe('station UI through the web host', () => {
       hasInvoke: 'invoke' in window.station,
       tokenInUrl: location.href.includes('token='),
     }));
-    expect(shape.domains).toEqual(['app', 'auth', 'config', 'interview', 'network', 'proctor', 'realtime', 'sync', 'transcript']);
+    expect(shape.domains).toEqual(['app', 'auth', 'config', 'interview', 'network', 'proctor', 'realtime', 'station', 'sync', 'transcript']);
     expect(shape.auth).toEqual(['onStateChanged', 'signIn', 'signOut', 'state']);
     expect(shape.hasInvoke).toBe(false);
     expect(shape.tokenInUrl).toBe(false);
@@ -61,7 +61,11 @@ describe('station UI through the web host', () => {
   it('gets typed errors back for bad input and for a station not connected to a project', async () => {
     const [bad, notYet, notOurs] = await page.evaluate(async () => [
       await window.station.auth.signIn({ email: 'not-an-email', password: 'x' }),
-      await window.station.interview.start({ templateId: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', candidateRef: 'CAND-1' }),
+      await window.station.interview.start({
+        templateId: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+        candidateRef: 'CAND-1',
+        consent: { noticeVersion: '2026-12-v1', acceptedAt: '2026-12-01T10:00:00.000Z' },
+      }),
       await window.station.realtime.token({ sessionId: '0b6c1d2e-3f40-4f1c-8a52-7b4e4c8f9d0a' }),
     ]);
     expect(bad).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', field: 'email' } });

@@ -18,7 +18,8 @@ export interface AuthServiceDeps {
   readonly secrets: SecretStore;
   /** True while the network monitor finds Supabase unreachable. */
   readonly isOffline: () => boolean;
-  readonly onChange: (state: AuthState) => void;
+  /** Told of every announced state (also available as `onStateChanged` subscriptions). */
+  readonly onChange?: (state: AuthState) => void;
   readonly log: Logger;
 }
 
@@ -42,6 +43,10 @@ const USER_SECRET = 'station-user';
 export class AuthService {
   private readonly client: SupabaseClient;
   private user: StationUser | null = null;
+  private readonly stateListeners = new Set<(state: AuthState) => void>();
+  private readonly signInListeners = new Set<() => void>();
+  /** Who the last announced state said was signed in: a new id means new credentials. */
+  private announcedUserId: string | null = null;
 
   constructor(private readonly deps: AuthServiceDeps) {
     this.client = createClient(deps.supabaseUrl, deps.anonKey, {
@@ -122,11 +127,31 @@ export class AuthService {
   /** Re-announces the state, e.g. when the network comes and goes. */
   publish(): AuthState {
     const state = this.state();
-    this.deps.onChange(state);
+    this.deps.onChange?.(state);
+    for (const listener of [...this.stateListeners]) listener(state);
+    // Only a new sign-in brings new credentials; re-announcing the state (network changes) does not.
+    const userId = state.status === 'signed-in' ? state.user.id : null;
+    const newSignIn = userId !== null && userId !== this.announcedUserId;
+    this.announcedUserId = userId;
+    if (newSignIn) for (const listener of [...this.signInListeners]) listener();
     return state;
   }
 
+  /** Every announced state (sign-in, sign-out, offline and back). */
+  onStateChanged(listener: (state: AuthState) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  /** A user signed in (or a stored session was restored): there are new credentials to use. */
+  onSignedIn(listener: () => void): () => void {
+    this.signInListeners.add(listener);
+    return () => this.signInListeners.delete(listener);
+  }
+
   dispose(): void {
+    this.stateListeners.clear();
+    this.signInListeners.clear();
     void this.client.auth.stopAutoRefresh();
   }
 

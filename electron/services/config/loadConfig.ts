@@ -24,6 +24,7 @@ const ENV_OVERRIDES: Record<string, { key: keyof StationConfig; parse: (value: s
   STATION_TOKEN_SERVICE_URL: { key: 'tokenServiceUrl', parse: String },
   STATION_ID: { key: 'stationId', parse: String },
   STATION_CONNECTION_MODE: { key: 'connectionMode', parse: String },
+  STATION_REALTIME_URL: { key: 'realtimeUrl', parse: String },
   STATION_KIOSK: { key: 'kiosk', parse: (v) => (v === 'true' ? true : v === 'false' ? false : v) },
   STATION_MAX_INTERVIEW_MINUTES: { key: 'maxInterviewMinutes', parse: Number },
   STATION_LOG_LEVEL: { key: 'logLevel', parse: String },

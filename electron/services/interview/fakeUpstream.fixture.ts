@@ -3,6 +3,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ConnectionMode } from '@interview-station/contracts';
 
+/** The tenant `station-context` describes. */
+export const FAKE_CONTEXT = {
+  userId: '5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f',
+  tenantId: '6d7e8f9a-0b1c-4d2e-9f3a-4b5c6d7e8f9a',
+  companyId: '1a2b3c4d-5e6f-4a1b-8c2d-3e4f5a6b7c8d',
+  templateId: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+  sharedTemplateId: '8b7c6d5e-4f3a-4b2c-9d1e-0f9a8b7c6d5e',
+} as const;
+
 /** One request the fake upstream received: which path, with which body. */
 export interface UpstreamCall {
   readonly path: string;
@@ -69,6 +78,19 @@ export class FakeUpstream {
         metadata: { createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + 3_600_000).toISOString() },
       };
     }
+    if (path === '/functions/v1/station-context') {
+      return {
+        user: { id: FAKE_CONTEXT.userId, email: 'proctor@example.com', role: 'proctor', tenantId: FAKE_CONTEXT.tenantId },
+        tenantName: 'Acme',
+        companies: [{ id: FAKE_CONTEXT.companyId, name: 'Acme Robotics' }],
+        templates: [
+          { id: FAKE_CONTEXT.templateId, companyId: FAKE_CONTEXT.companyId, name: 'Backend engineer', maxDurationSeconds: 600 },
+          { id: FAKE_CONTEXT.sharedTemplateId, companyId: null, name: 'Shared screening', maxDurationSeconds: 300 },
+        ],
+      };
+    }
+    if (path === '/token/healthz') return { status: 'ok' };
+    if (path === '/token/readyz') return { status: 'ready' };
     if (path === '/functions/v1/interview-status') return { sessionId: body['sessionId'], status: body['status'] };
     if (path === '/functions/v1/interview-end') return { sessionId: body['sessionId'], status: 'ended', endedAt: now.toISOString(), transcriptCount: 0 };
     if (path === '/token/api/realtime/sessions') {

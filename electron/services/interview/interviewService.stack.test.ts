@@ -14,6 +14,7 @@ import { InterviewService } from './interviewService';
  */
 let stack: RunningStack;
 let auth: AuthService;
+const CONSENT = { noticeVersion: '2026-12-v1', acceptedAt: new Date().toISOString() };
 const peers: OfferingPeer[] = [];
 
 beforeAll(async () => {
@@ -53,7 +54,7 @@ function interviews(
 describe('InterviewService on the local stack', () => {
   it('starts an interview and gets an ephemeral key for direct mode, without the renderer seeing the session JWT', async () => {
     const service = interviews({ connectionMode: 'direct' });
-    const started = await service.start({ templateId: SEED.acme.templateId, candidateRef: 'stack-direct' });
+    const started = await service.start({ templateId: SEED.acme.templateId, candidateRef: 'stack-direct', consent: CONSENT });
     expect(started).toMatchObject({ architecture: 'direct', model: 'gpt-realtime', voice: 'marin' });
     const token = await service.realtimeToken({ sessionId: started.sessionId });
     expect(token.clientSecret).toMatch(/^ek_/);
@@ -66,7 +67,7 @@ describe('InterviewService on the local stack', () => {
     const sideband: TranscriptEntry[] = [];
     const active: boolean[] = [];
     const service = interviews({ sideband, active });
-    const { sessionId } = await service.start({ templateId: SEED.acme.templateId, candidateRef: 'stack-hybrid' });
+    const { sessionId } = await service.start({ templateId: SEED.acme.templateId, candidateRef: 'stack-hybrid', consent: CONSENT });
     const peer = new OfferingPeer();
     peers.push(peer);
     // Hybrid: the renderer holds no credential at all.
@@ -89,13 +90,13 @@ describe('InterviewService on the local stack', () => {
   });
 
   it('refuses to start on a station that is not enrolled, or when nobody is signed in', async () => {
-    await expect(interviews({ stationId: undefined }).start({ templateId: SEED.acme.templateId, candidateRef: 'x' })).rejects.toMatchObject({
+    await expect(interviews({ stationId: undefined }).start({ templateId: SEED.acme.templateId, candidateRef: 'x', consent: CONSENT })).rejects.toMatchObject({
       error: { code: 'CONFIGURATION_INVALID' },
     });
-    await expect(interviews({ signedIn: false }).start({ templateId: SEED.acme.templateId, candidateRef: 'x' })).rejects.toMatchObject({
+    await expect(interviews({ signedIn: false }).start({ templateId: SEED.acme.templateId, candidateRef: 'x', consent: CONSENT })).rejects.toMatchObject({
       error: { code: 'AUTHENTICATION_FAILED' },
     });
-    await expect(interviews().start({ templateId: SEED.northwind.templateId, candidateRef: 'x' })).rejects.toMatchObject({
+    await expect(interviews().start({ templateId: SEED.northwind.templateId, candidateRef: 'x', consent: CONSENT })).rejects.toMatchObject({
       error: { code: 'VALIDATION_FAILED', field: 'templateId' },
     });
   });

@@ -10,6 +10,7 @@ const TEMPLATE = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
 const COMPANY = '1a2b3c4d-5e6f-4a1b-8c2d-3e4f5a6b7c8d';
 const STATION = '2b3c4d5e-6f7a-4b2c-9d3e-4f5a6b7c8d9e';
 const FOREIGN = '4f1c2a52-7b4e-4c8f-9d0a-0b6c1d2e3f40';
+const CONSENT = { noticeVersion: '2026-12-v1', acceptedAt: '2026-12-01T10:00:00.000Z' };
 
 let upstream: FakeUpstream;
 beforeAll(async () => {
@@ -31,7 +32,7 @@ function service(connectionMode: ConnectionMode, clock = { now: 1_000_000 }, sta
   });
 }
 
-const start = (s: InterviewService) => s.start({ templateId: TEMPLATE, companyId: COMPANY, candidateRef: 'CAND-1' });
+const start = (s: InterviewService) => s.start({ templateId: TEMPLATE, companyId: COMPANY, candidateRef: 'CAND-1', consent: CONSENT });
 const mints = () => upstream.calls.filter((c) => c.path === '/token/api/realtime/sessions').length;
 
 describe('InterviewService refusals', () => {

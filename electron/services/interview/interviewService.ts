@@ -4,19 +4,22 @@ import {
   InterviewStatusResponseSchema,
   RealtimeSessionEndResponseSchema,
   RealtimeSessionResponseSchema,
-  StationContextResponseSchema,
   edgeFunctionUrl,
   StationFailure,
   type ConnectionMode,
   type EdgeFunctionName,
   type InterviewStartResponse,
+  type InterviewStateEvent,
   type IpcOutput,
   type IpcParsedInput,
   type TranscriptEntry,
 } from '@interview-station/contracts';
 import type { Logger } from '../../log';
 import { postJson } from '../http/postJson';
+import type { Timers } from '../network/timers';
+import { InterviewTimeLimits } from './interviewTimeLimits';
 import { SdpProxyClient } from './sdpProxyClient';
+import { companyOf, fetchStationContext, templateOptions } from './stationContext';
 
 export interface InterviewServiceDeps {
   readonly supabaseUrl: string;
@@ -35,6 +38,11 @@ export interface InterviewServiceDeps {
   readonly onStarted?: (sessionId: string) => Promise<void>;
   /** The managed configuration's connection mode, asked of `interview-start` (the session row decides). */
   readonly connectionMode?: ConnectionMode;
+  /** The managed configuration's `maxInterviewMinutes`: main ends a live interview itself past it. */
+  readonly maxInterviewMinutes?: number;
+  /** What main and the token service learn during an interview (`interview:state-changed`). */
+  readonly onStateChanged?: (event: InterviewStateEvent) => void;
+  readonly timers?: Timers;
   readonly now?: () => number;
   readonly log: Logger;
 }
@@ -58,6 +66,8 @@ interface LiveSession {
   /** A key was handed out or an SDP answer came back: only then can the renderer report it live. */
   connected: boolean;
   proxy?: SdpProxyClient;
+  /** The token service said the session is over: a closing proxy socket is then no lost sideband. */
+  endedRemotely?: boolean;
 }
 
 /**
@@ -69,9 +79,39 @@ export class InterviewService {
   private readonly sessions = new Map<string, LiveSession>();
   private readonly starts: number[] = [];
   private readonly now: () => number;
+  private readonly limits: InterviewTimeLimits;
+  /** The token service the latest interview was given (the device check probes it). */
+  private lastTokenServiceUrl: string | undefined;
+  private readonly liveListeners = new Set<(sessionId: string) => void>();
 
   constructor(private readonly deps: InterviewServiceDeps) {
     this.now = deps.now ?? Date.now;
+    this.limits = new InterviewTimeLimits({
+      timers: deps.timers,
+      warn: (sessionId, remainingSeconds) => this.emit({ kind: 'time-warning', sessionId, remainingSeconds }),
+      expire: (sessionId) => this.expire(sessionId),
+    });
+  }
+
+  /** The templates the signed-in user may start (`station-context`, which applies their tenant's RLS). */
+  async templates(): Promise<IpcOutput<'interview:templates'>> {
+    const context = await fetchStationContext(this.deps.supabaseUrl, this.deps.anonKey, await this.userToken());
+    return { templates: templateOptions(context) };
+  }
+
+  /** An interview of this run went live (its first connection, or a reconnect). */
+  onLive(listener: (sessionId: string) => void): () => void {
+    this.liveListeners.add(listener);
+    return () => this.liveListeners.delete(listener);
+  }
+
+  /** Sessions started in this run and not ended yet. */
+  activeSessionIds(): string[] {
+    return [...this.sessions.keys()];
+  }
+
+  tokenServiceUrl(): string | undefined {
+    return this.lastTokenServiceUrl;
   }
 
   async start(input: IpcParsedInput<'interview:start'>): Promise<IpcOutput<'interview:start'>> {
@@ -80,10 +120,17 @@ export class InterviewService {
     this.pruneExpired();
     takeAttempt(this.starts, STARTS_PER_MINUTE, this.now(), 'interviews started on this station');
     const userToken = await this.userToken();
-    const companyId = input.companyId ?? (await this.companyOf(input.templateId, userToken));
+    const companyId = input.companyId ?? companyOf(await fetchStationContext(this.deps.supabaseUrl, this.deps.anonKey, userToken), input.templateId);
     const start = await postJson(
       this.functionUrl('interview-start'),
-      { companyId, templateId: input.templateId, stationId, candidateRef: input.candidateRef, architecture: this.deps.connectionMode ?? 'hybrid' },
+      {
+        companyId,
+        templateId: input.templateId,
+        stationId,
+        candidateRef: input.candidateRef,
+        architecture: this.deps.connectionMode ?? 'hybrid',
+        consent: input.consent,
+      },
       this.userHeaders(userToken),
       InterviewStartResponseSchema,
       'UPSTREAM_UNAVAILABLE',
@@ -94,10 +141,11 @@ export class InterviewService {
       this.deps.log.warn('could not record the interview on disk', { sessionId: start.sessionId, error }),
     );
     this.sessions.set(start.sessionId, { start, startedAtMs: this.now(), attempts: [], connected: false });
+    this.lastTokenServiceUrl = start.webrtcConfig.tokenServiceUrl;
     this.deps.onActiveChange?.(true);
     this.deps.log.info('interview started', { sessionId: start.sessionId, architecture: start.webrtcConfig.architecture });
-    const { architecture, model, voice, maxDurationSeconds } = start.webrtcConfig;
-    return { sessionId: start.sessionId, architecture, model, voice, maxDurationSeconds, startedAt: start.metadata.createdAt };
+    const { architecture, model, voice, maxDurationSeconds, iceServers } = start.webrtcConfig;
+    return { sessionId: start.sessionId, architecture, model, voice, maxDurationSeconds, startedAt: start.metadata.createdAt, iceServers };
   }
 
   /**
@@ -137,32 +185,49 @@ export class InterviewService {
     const url = live.start.webrtcConfig.websocketUrl;
     if (!url) throw StationFailure.of('CONFIGURATION_INVALID', 'interview-start gave no SDP proxy URL for hybrid mode.');
     live.proxy?.close();
-    live.proxy = await SdpProxyClient.connect(
+    const { sessionId } = input;
+    const proxy = await SdpProxyClient.connect(
       url,
       live.start.sessionToken,
-      input.sessionId,
+      sessionId,
       {
         onTranscript: (entry) => this.deps.onSidebandTranscript(entry),
-        onSessionEnded: (reason) => this.deps.log.info('token service ended the session', { sessionId: input.sessionId, reason }),
+        onSessionEnded: (reason) => {
+          this.deps.log.info('token service ended the session', { sessionId, reason });
+          live.endedRemotely = true;
+          this.emit({ kind: 'session-ended', sessionId, reason });
+        },
+        // The socket carries the sideband's transcripts to this station: lost when it drops
+        // without the station or the token service having ended the interview.
+        onClosed: (closed) => {
+          if (live.proxy === closed && !live.endedRemotely && this.sessions.get(sessionId) === live) this.emit({ kind: 'sideband', sessionId, connected: false });
+        },
       },
       this.deps.log.child('sdp-proxy'),
     );
-    const answer = await live.proxy.offer(input.sdp);
+    live.proxy = proxy;
+    const answer = await proxy.offer(input.sdp);
     live.connected = true;
+    this.emit({ kind: 'sideband', sessionId, connected: true });
     return answer;
   }
 
   /** The renderer's data channel opened: the session's history records the interview as live. */
   async live(input: IpcParsedInput<'interview:live'>): Promise<IpcOutput<'interview:live'>> {
     // The renderer's word alone does not make an interview live: a connection must have been set up.
-    if (!this.session(input.sessionId).connected) {
+    const live = this.session(input.sessionId);
+    if (!live.connected) {
       throw StationFailure.of('CONFLICT', 'The interview has no connection yet: it cannot be live.', 'sessionId');
     }
+    // Main's clock starts with the first live connection; a reconnect keeps it.
+    this.limits.arm(input.sessionId, this.limitSeconds(live));
+    for (const listener of [...this.liveListeners]) listener(input.sessionId);
     return this.reportStatus(input.sessionId, 'live');
   }
 
   async end(input: IpcParsedInput<'interview:end'>): Promise<IpcOutput<'interview:end'>> {
     const live = this.sessions.get(input.sessionId);
+    this.limits.disarm(input.sessionId);
     if (live) {
       // Hang up first, with the session JWT main holds: the call must stop even when Supabase
       // cannot be reached or the user's sign-in has lapsed.
@@ -187,9 +252,33 @@ export class InterviewService {
   }
 
   dispose(): void {
+    this.limits.dispose();
     for (const live of this.sessions.values()) live.proxy?.close();
     this.sessions.clear();
     this.deps.onActiveChange?.(false);
+  }
+
+  /** The stricter of the template's maximum and the station's `maxInterviewMinutes`. */
+  private limitSeconds(live: LiveSession): number {
+    const template = live.start.webrtcConfig.maxDurationSeconds;
+    return this.deps.maxInterviewMinutes === undefined ? template : Math.min(template, this.deps.maxInterviewMinutes * 60);
+  }
+
+  /** The limit is reached: the renderer is told, and main ends the interview itself (hang-up and row). */
+  private expire(sessionId: string): void {
+    this.deps.log.info('interview reached its time limit; ending it', { sessionId });
+    this.emit({ kind: 'session-ended', sessionId, reason: 'max_duration' });
+    void this.end({ sessionId, reason: 'max_duration' }).catch((error: unknown) =>
+      this.deps.log.warn('could not record the end of an interview past its limit', { sessionId, error }),
+    );
+  }
+
+  private emit(event: InterviewStateEvent): void {
+    try {
+      this.deps.onStateChanged?.(event);
+    } catch (error) {
+      this.deps.log.warn('interview state event not delivered', { kind: event.kind, error });
+    }
   }
 
   private async reportStatus(sessionId: string, status: 'connecting' | 'live'): Promise<IpcOutput<'interview:live'>> {
@@ -246,17 +335,6 @@ export class InterviewService {
 
   private functionUrl(name: EdgeFunctionName): string {
     return edgeFunctionUrl(this.deps.supabaseUrl, name);
-  }
-
-  /** A template bound to a company says which; otherwise the tenant must have exactly one company. */
-  private async companyOf(templateId: string, userToken: string): Promise<string> {
-    const context = await postJson(this.functionUrl('station-context'), {}, this.userHeaders(userToken), StationContextResponseSchema, 'UPSTREAM_UNAVAILABLE');
-    const template = context.templates.find((t) => t.id === templateId);
-    if (!template) throw StationFailure.of('VALIDATION_FAILED', 'templateId: no such interview template in your tenant', 'templateId');
-    if (template.companyId) return template.companyId;
-    const [only, ...others] = context.companies;
-    if (only && others.length === 0) return only.id;
-    throw StationFailure.of('VALIDATION_FAILED', 'companyId: choose the company this interview is for', 'companyId');
   }
 }
 

@@ -5,6 +5,7 @@ import {
   StationFailure,
   type SdpClientMessage,
   type SdpProxyMessage,
+  type SessionEndReason,
   type TranscriptEntry,
 } from '@interview-station/contracts';
 import type { Logger } from '../../log';
@@ -14,7 +15,9 @@ type ProxyMessageOf<T extends SdpProxyMessage['type']> = Extract<SdpProxyMessage
 export interface SdpProxyEvents {
   /** A final transcript the token service captured on the sideband. */
   onTranscript(entry: TranscriptEntry): void;
-  onSessionEnded(reason: string): void;
+  onSessionEnded(reason: SessionEndReason): void;
+  /** The socket closed without the station closing it (after the connection was set up). */
+  onClosed?(client: SdpProxyClient): void;
 }
 
 /**
@@ -24,6 +27,7 @@ export interface SdpProxyEvents {
  */
 export class SdpProxyClient {
   private readonly waiting = new Map<string, { resolve: (m: SdpProxyMessage) => void; reject: (e: unknown) => void }>();
+  private closedByStation = false;
 
   private constructor(
     private readonly socket: WebSocket,
@@ -34,7 +38,10 @@ export class SdpProxyClient {
     socket.on('message', (data) => this.receive(data.toString()));
     // An error after the handshake (a reset, say) must never go unhandled in main; 'close' follows.
     socket.on('error', (error) => this.log.warn('SDP proxy connection error', { sessionId, error }));
-    socket.on('close', () => this.failAll(StationFailure.of('SDP_EXCHANGE_FAILED', 'The token service closed the connection.')));
+    socket.on('close', () => {
+      this.failAll(StationFailure.of('SDP_EXCHANGE_FAILED', 'The token service closed the connection.'));
+      if (!this.closedByStation) this.events.onClosed?.(this);
+    });
   }
 
   static async connect(url: string, sessionToken: string, sessionId: string, events: SdpProxyEvents, log: Logger): Promise<SdpProxyClient> {
@@ -56,6 +63,7 @@ export class SdpProxyClient {
   }
 
   close(): void {
+    this.closedByStation = true;
     this.socket.close(1000, 'station done');
   }
 

@@ -9,11 +9,12 @@ export interface Gate {
   close(): Promise<void>;
 }
 
-export async function startGate(targetUrl: string): Promise<Gate> {
+/** `listenPort`: a port reserved for the gate (0 picks a free one). */
+export async function startGate(targetUrl: string, listenPort = 0): Promise<Gate> {
   const target = new URL(targetUrl);
   const sockets = new Set<net.Socket>();
   let server: net.Server | null = null;
-  let port = 0;
+  let port = listenPort;
   const track = (socket: net.Socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));

@@ -46,7 +46,7 @@ const accessToken = async () => (await proctor.auth.getSession()).data.session?.
 
 async function startInterview(): Promise<string> {
   const { data, error } = await proctor.functions.invoke('interview-start', {
-    body: { companyId: SEED.acme.companyId, templateId: SEED.acme.templateId, stationId: SEED.acme.stationId, candidateRef: 'cand-sync' },
+    body: { companyId: SEED.acme.companyId, templateId: SEED.acme.templateId, stationId: SEED.acme.stationId, candidateRef: 'cand-sync', consent: { noticeVersion: '2026-12-v1', acceptedAt: new Date().toISOString() } },
   });
   if (error) throw error;
   return InterviewStartResponseSchema.parse(data).sessionId;

@@ -58,11 +58,11 @@ const handler = defineFunction({
       }
       // Sessions are created only through this database function (users may not insert them): it
       // checks the caller again and records the template's configuration in session_data, so
-      // later template edits do not rewrite history.
+      // later template edits do not rewrite history. The candidate's consent is recorded with it.
       const [session] = await tx<{ id: string; created_at: Date }[]>`
         select id, created_at from app.create_interview_session(
           ${body.companyId}, ${body.templateId}, ${body.stationId}, ${body.candidateRef}, ${body.architecture},
-          ${tx.json(body.metadata ?? {})})`;
+          ${tx.json(body.metadata ?? {})}, ${body.consent.noticeVersion}, ${body.consent.acceptedAt})`;
       if (!session) throw new Error('insert returned no row');
       // Minted inside the transaction: if signing fails, no orphan session is left behind.
       const jwt = await mintSessionJwt(env.sessionJwtSecret, { sub: caller.userId, tenantId, sessionId: session.id });

@@ -44,6 +44,7 @@ export function acmeStart(overrides: Record<string, unknown> = {}): Record<strin
     templateId: SEED.acme.templateId,
     stationId: SEED.acme.stationId,
     candidateRef: 'cand-0042',
+    consent: { noticeVersion: '2026-12-v1', acceptedAt: '2026-12-01T10:00:00.000Z' },
     ...overrides,
   };
 }
