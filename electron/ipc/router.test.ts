@@ -82,6 +82,37 @@ describe('IpcRouter', () => {
   });
 });
 
+describe('the interview channels of issue 10', () => {
+  const NOW = '2026-12-01T10:00:00.000Z';
+  const entry = (sessionId = SESSION, itemId = 'item_1') => ({ sessionId, itemId, contentIndex: 0, speaker: 'ai', content: 'Hi', speechStartedAt: NOW });
+
+  it.each<[string, string, unknown, string]>([
+    ['interview:start without consent', 'interview:start', { templateId: SESSION, candidateRef: 'C-1' }, 'consent'],
+    ['interview:start with consent not yet accepted', 'interview:start', { templateId: SESSION, candidateRef: 'C-1', consent: { noticeVersion: 'v1' } }, 'consent.acceptedAt'],
+    ['interview:start with a notice version that is markup', 'interview:start', { templateId: SESSION, candidateRef: 'C-1', consent: { noticeVersion: '<b>v1</b>', acceptedAt: NOW } }, 'consent.noticeVersion'],
+    ['interview:start with consent carrying more', 'interview:start', { templateId: SESSION, candidateRef: 'C-1', consent: { noticeVersion: 'v1', acceptedAt: NOW, by: 'proctor' } }, 'consent.by'],
+    ['interview:templates with a filter', 'interview:templates', { companyId: SESSION }, 'companyId'],
+    ['station:health with a target', 'station:health', { url: 'http://169.254.169.254/' }, 'url'],
+    ['transcript:append-batch with another session\'s entry', 'transcript:append-batch', { sessionId: SESSION, entries: [entry(), entry('0b6c1d2e-3f40-4f1c-8a52-7b4e4c8f9d0a', 'item_2')] }, 'entries[1].sessionId'],
+    ['transcript:append-batch with no entries', 'transcript:append-batch', { sessionId: SESSION, entries: [] }, 'entries'],
+    ['transcript:append-batch past its size', 'transcript:append-batch', { sessionId: SESSION, entries: Array.from({ length: 101 }, (_, i) => entry(SESSION, `item_${i}`)) }, 'entries'],
+    ['transcript:append-batch with a bad entry', 'transcript:append-batch', { sessionId: SESSION, entries: [{ ...entry(), speaker: 'proctor' }] }, 'entries[0].speaker'],
+  ])('refuses %s, naming the field, without calling the service', async (_name, channel, input, field) => {
+    const service = vi.fn();
+    const router = routerWith({ [channel]: service } as StationHandlers);
+    expect(await router.dispatch(channel, input, trusted)).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', field } });
+    expect(service).not.toHaveBeenCalled();
+  });
+
+  it('never lets interview:start hand the session JWT to the renderer', async () => {
+    const started = { sessionId: SESSION, architecture: 'hybrid', model: 'gpt-realtime', voice: 'marin', maxDurationSeconds: 600, startedAt: NOW, iceServers: [] } as const;
+    const router = routerWith({ 'interview:start': async () => ({ ...started, sessionToken: 'eyJ.session' }) as typeof started });
+    const result = await router.dispatch('interview:start', VALID_IPC_INPUTS['interview:start'], trusted);
+    expect(result).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    expect(JSON.stringify(result)).not.toContain('eyJ');
+  });
+});
+
 describe('every channel', () => {
   const channels = IPC_CHANNELS.map((channel) => [channel] as const);
 
