@@ -105,6 +105,8 @@ export async function composeServices(deps: CompositionDeps): Promise<StationSer
       auth.onStateChanged((state) => events.emit('auth:state-changed', state)),
       auth.onSignedIn(() => sync.credentialsChanged()),
       network.subscribe(() => auth.publish()),
+      // Interview ends Supabase could not be told of are recorded once it is reachable again.
+      network.subscribe((state) => isReachable(state) && void interviews.confirmEnds()),
     );
     const uploads = new UploadHealthRelay(() => interviews.activeSessionIds(), (event) => events.emit('interview:state-changed', event));
     unsubscribe.push(

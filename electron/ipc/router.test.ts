@@ -105,7 +105,7 @@ describe('the interview channels of issue 10', () => {
   });
 
   it('never lets interview:start hand the session JWT to the renderer', async () => {
-    const started = { sessionId: SESSION, architecture: 'hybrid', model: 'gpt-realtime', voice: 'marin', maxDurationSeconds: 600, startedAt: NOW, iceServers: [] } as const;
+    const started = { sessionId: SESSION, architecture: 'hybrid' as const, model: 'gpt-realtime', voice: 'marin' as const, maxDurationSeconds: 600, startedAt: NOW, iceServers: [] };
     const router = routerWith({ 'interview:start': async () => ({ ...started, sessionToken: 'eyJ.session' }) as typeof started });
     const result = await router.dispatch('interview:start', VALID_IPC_INPUTS['interview:start'], trusted);
     expect(result).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });

@@ -303,7 +303,7 @@ describe('the token service is down when the interview is to start', () => {
 });
 
 describe('the edge functions are unreachable during the interview', () => {
-  it('keeps the entries on this machine, shows them pending, and every one arrives once they are back', async () => {
+  it('keeps the entries on this machine, shows them pending, and every one arrives once they are back, with the end', async () => {
     const problems: string[] = [];
     // Direct mode: only the station uploads (no sideband), so what reaches Postgres came from this machine.
     const supabaseGate = await startGate(String(stack.info['supabaseUrl']));
@@ -338,6 +338,11 @@ describe('the edge functions are unreachable during the interview', () => {
     const [{ count: after } = { count: -1 }] = await sql<{ count: number }[]>`select count(*)::int as count from public.transcript_entries where session_id = ${sessionId}`;
     expect(after).toBe(entries.length);
     await expectStoredExactlyOnce(page, sessionId);
+    // The end the station could not report is recorded once Supabase answers again.
+    await expect
+      .poll(async () => (await sql<{ status: string }[]>`select status from public.interview_sessions where id = ${sessionId}`)[0]?.status, { timeout: 60_000, interval: 1000 })
+      .toBe('ended');
+    await expectEndedWithConsent(sessionId);
     await shot(page, 'outage-synced');
     expect(problems).toEqual([]);
   }, 420_000);

@@ -25,6 +25,8 @@ export interface UpstreamCall {
  */
 export class FakeUpstream {
   readonly calls: UpstreamCall[] = [];
+  /** Paths answered 503 (a gateway down), recorded like the others. */
+  readonly failing = new Set<string>();
   private constructor(
     private readonly server: Server,
     readonly url: string,
@@ -41,6 +43,10 @@ export class FakeUpstream {
         const body = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
         const path = new URL(request.url ?? '/', upstream.url).pathname;
         upstream.calls.push({ path, body });
+        if (upstream.failing.has(path)) {
+          response.writeHead(503, { 'content-type': 'text/plain' }).end('Service Unavailable');
+          return;
+        }
         const answer = upstream.answer(path, body);
         response.writeHead(answer ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(answer ?? { code: 'NOT_FOUND', message: 'no route', retryable: false }));
       });

@@ -96,6 +96,28 @@ describe("main's own time limit", () => {
   });
 });
 
+describe('an end Supabase could not be told of', () => {
+  it('is recorded once Supabase is back (confirmEnds), and only once', async () => {
+    const s = service('direct');
+    const { sessionId } = await s.start({ templateId: FAKE_CONTEXT.templateId, candidateRef: 'CAND-U', consent: CONSENT });
+    upstream.failing.add('/functions/v1/interview-end');
+    try {
+      await expect(s.end({ sessionId, reason: 'completed' })).rejects.toMatchObject({ error: { code: 'UPSTREAM_UNAVAILABLE', retryable: true } });
+      await s.confirmEnds(); // still down: kept for later
+    } finally {
+      upstream.failing.delete('/functions/v1/interview-end');
+    }
+    const ends = () => upstream.calls.filter((c) => c.path === '/functions/v1/interview-end' && c.body['sessionId'] === sessionId).length;
+    expect(ends()).toBe(2);
+    await s.confirmEnds();
+    expect(ends()).toBe(3);
+    expect(upstream.calls.filter((c) => c.path === '/functions/v1/interview-end').at(-1)?.body).toEqual({ sessionId, reason: 'completed' });
+    await s.confirmEnds(); // recorded: nothing more to send
+    expect(ends()).toBe(3);
+    s.dispose();
+  });
+});
+
 describe('transcript upload health', () => {
   const status = (state: SyncStatus['state']): SyncStatus => ({ state, pending: 3, lastSuccessAt: null, lastError: null, setAside: 0, setAsideReason: null });
 

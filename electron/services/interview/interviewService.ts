@@ -8,6 +8,7 @@ import {
   StationFailure,
   type ConnectionMode,
   type EdgeFunctionName,
+  type EndReason,
   type InterviewStartResponse,
   type InterviewStateEvent,
   type IpcOutput,
@@ -83,6 +84,9 @@ export class InterviewService {
   /** The token service the latest interview was given (the device check probes it). */
   private lastTokenServiceUrl: string | undefined;
   private readonly liveListeners = new Set<(sessionId: string) => void>();
+  /** Interviews ended here whose end `interview-end` has not recorded yet (Supabase unreachable). */
+  private readonly unconfirmedEnds = new Map<string, EndReason>();
+  private confirming = false;
 
   constructor(private readonly deps: InterviewServiceDeps) {
     this.now = deps.now ?? Date.now;
@@ -242,13 +246,40 @@ export class InterviewService {
         'UPSTREAM_UNAVAILABLE',
       ).catch((error: unknown) => this.deps.log.warn('token service did not confirm the end', { sessionId: input.sessionId, error }));
     }
-    return postJson(
-      this.functionUrl('interview-end'),
-      { sessionId: input.sessionId, reason: input.reason },
-      this.userHeaders(await this.userToken()),
-      InterviewEndResponseSchema,
-      'UPSTREAM_UNAVAILABLE',
-    );
+    try {
+      const ended = await postJson(
+        this.functionUrl('interview-end'),
+        { sessionId: input.sessionId, reason: input.reason },
+        this.userHeaders(await this.userToken()),
+        InterviewEndResponseSchema,
+        'UPSTREAM_UNAVAILABLE',
+      );
+      this.unconfirmedEnds.delete(input.sessionId);
+      return ended;
+    } catch (error) {
+      // Supabase could not be told (offline, a gateway down): told again when it is back.
+      if (error instanceof StationFailure && error.error.retryable) this.unconfirmedEnds.set(input.sessionId, input.reason);
+      throw error;
+    }
+  }
+
+  /**
+   * Records the ends Supabase could not be told of when they happened (the interview is over on
+   * this station and hung up; the row still says live). Called when Supabase is reachable again.
+   */
+  async confirmEnds(): Promise<void> {
+    if (this.confirming) return;
+    this.confirming = true;
+    try {
+      for (const [sessionId, reason] of [...this.unconfirmedEnds]) {
+        await this.end({ sessionId, reason }).then(
+          () => this.deps.log.info('recorded an interview end that could not be sent before', { sessionId }),
+          () => undefined,
+        );
+      }
+    } finally {
+      this.confirming = false;
+    }
   }
 
   dispose(): void {
