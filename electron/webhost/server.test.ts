@@ -117,6 +117,25 @@ describe('web host', () => {
     if (typeof own !== 'number') own.close();
   });
 
+  it('answers a malformed request target with 400 and stays up (pages and the bridge)', async () => {
+    const port = new URL(host.origin).port;
+    const raw = (path: string, upgrade: boolean) =>
+      new Promise<number>((resolve, reject) => {
+        const headers: Record<string, string> = { host: `127.0.0.1:${port}` };
+        if (upgrade) Object.assign(headers, { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' });
+        const request = httpRequest({ host: '127.0.0.1', port, path, headers }, (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        });
+        request.once('upgrade', () => resolve(101));
+        request.once('error', reject);
+        request.end();
+      });
+    expect(await raw('//[', false)).toBe(400);
+    expect(await raw('//[', true)).toBe(400);
+    expect(await getWithHost(`127.0.0.1:${port}`)).toBe(200);
+  });
+
   it('refuses a bridge connection from another origin', async () => {
     expect(await attempt({ origin: 'https://evil.example' })).toBe(403);
     expect(await attempt({ origin: 'http://localhost:1' })).toBe(403);

@@ -101,12 +101,21 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     void serveFile(request, response);
   });
 
+  /** The request's path, or null for a target no URL parser accepts (`//[`): a 400, never a crash. */
+  function pathOf(request: IncomingMessage): string | null {
+    return URL.canParse(request.url ?? '/', origin) ? new URL(request.url ?? '/', origin).pathname : null;
+  }
+
   async function serveFile(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
-    const pathname = new URL(request.url ?? '/', origin).pathname;
+    const pathname = pathOf(request);
+    if (pathname === null) {
+      response.writeHead(400, { 'content-type': 'text/plain' }).end('Bad request target');
+      return;
+    }
     const asset = await readStaticAsset(options.rendererDir, pathname);
     if (!asset) {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
@@ -125,7 +134,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       log.warn('refused a bridge connection for another host name', { host: String(request.headers.host ?? '').slice(0, 100) });
       return refuseUpgrade(socket, 421, 'Misdirected Request');
     }
-    const pathname = new URL(request.url ?? '/', origin).pathname;
+    const pathname = pathOf(request);
+    if (pathname === null) return refuseUpgrade(socket, 400, 'Bad Request');
     if (pathname !== BRIDGE_PATH) return refuseUpgrade(socket, 404, 'Not Found');
     if (request.headers.origin !== origin) {
       log.warn('refused a bridge connection from another origin', { requestOrigin: request.headers.origin });
