@@ -30,6 +30,8 @@ async function main(): Promise<void> {
     // The web host is a development tool: STATION_* variables may override the configuration.
     configSources: { policyFile: args.policyFile, userFile: userSettingsPath(args.dataDir), env: process.env },
   });
+  // The managed logLevel applies here as in the Electron host.
+  log.setLevel(station.config?.logLevel ?? 'info');
   const host = await startWebHost({
     rendererDir: path.join(root, 'out/renderer'),
     port: args.port,
