@@ -48,6 +48,17 @@ describe('Realtime data-channel events', () => {
     expect(parseRealtimeEvent({ type: '__proto__' })).toEqual({ kind: 'ignored', type: '__proto__' });
   });
 
+  it('reads an interruption: the truncated item with what was heard, and the cleared audio buffer', () => {
+    const truncated = event({ type: 'conversation.item.truncated', event_id: 'e', item_id: 'item_9', content_index: 0, audio_end_ms: 1500 });
+    expect(truncated).toMatchObject({ type: 'conversation.item.truncated', item_id: 'item_9', content_index: 0, audio_end_ms: 1500 });
+    expect(finalTranscriptOf(truncated, SESSION)).toBeNull();
+    expect(event({ type: 'output_audio_buffer.cleared', response_id: 'resp_2' })).toMatchObject({ response_id: 'resp_2' });
+    expect(parseRealtimeEvent({ type: 'conversation.item.truncated', item_id: 'item_9', content_index: 0, audio_end_ms: -1 })).toEqual({
+      kind: 'invalid',
+      type: 'conversation.item.truncated',
+    });
+  });
+
   it('reads an error event with the session_expired code', () => {
     const expired = event({ type: 'error', error: { type: 'invalid_request_error', code: 'session_expired', message: 'Your session hit the maximum duration of 60 minutes.' } });
     expect(expired.type === 'error' && expired.error.code).toBe('session_expired');

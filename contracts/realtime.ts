@@ -22,6 +22,10 @@ export const REALTIME_EVENT = {
   outputTranscriptDoneBeta: 'response.audio_transcript.done',
   outputAudioStarted: 'output_audio_buffer.started',
   outputAudioStopped: 'output_audio_buffer.stopped',
+  /** WebRTC only: the interviewer's audio was cut off (the candidate spoke over it). */
+  outputAudioCleared: 'output_audio_buffer.cleared',
+  /** The interviewer was interrupted: the server keeps only what was heard, up to `audio_end_ms`. */
+  itemTruncated: 'conversation.item.truncated',
   responseDone: 'response.done',
   rateLimitsUpdated: 'rate_limits.updated',
   error: 'error',
@@ -79,8 +83,10 @@ const schemas = {
     ...outputRef,
     transcript: z.string(),
   }),
-  [REALTIME_EVENT.outputAudioStarted]: z.looseObject({ type: z.literal(REALTIME_EVENT.outputAudioStarted) }),
-  [REALTIME_EVENT.outputAudioStopped]: z.looseObject({ type: z.literal(REALTIME_EVENT.outputAudioStopped) }),
+  [REALTIME_EVENT.outputAudioStarted]: z.looseObject({ type: z.literal(REALTIME_EVENT.outputAudioStarted), response_id: z.string().max(128).optional() }),
+  [REALTIME_EVENT.outputAudioStopped]: z.looseObject({ type: z.literal(REALTIME_EVENT.outputAudioStopped), response_id: z.string().max(128).optional() }),
+  [REALTIME_EVENT.outputAudioCleared]: z.looseObject({ type: z.literal(REALTIME_EVENT.outputAudioCleared), response_id: z.string().max(128).optional() }),
+  [REALTIME_EVENT.itemTruncated]: z.looseObject({ type: z.literal(REALTIME_EVENT.itemTruncated), ...itemRef, audio_end_ms: z.number().min(0) }),
   [REALTIME_EVENT.responseDone]: z.looseObject({ type: z.literal(REALTIME_EVENT.responseDone), response: z.looseObject({}) }),
   [REALTIME_EVENT.rateLimitsUpdated]: z.looseObject({
     type: z.literal(REALTIME_EVENT.rateLimitsUpdated),

@@ -1,27 +1,19 @@
-import { z } from 'zod';
+import { parseRealtimeEvent, REALTIME_EVENT, type RealtimeServerEvent } from '@interview-station/contracts';
 
 /**
- * Server events the room reads that `contracts/realtime.ts` does not parse yet (it returns them as
- * `ignored`). Parsed here, loosely like the contract does, until the contract gains them.
+ * The interruption events the room reads before the rest (contracts/realtime.ts parses them):
+ * `conversation.item.truncated` (what the candidate heard) and `output_audio_buffer.cleared`.
  */
-const TruncatedSchema = z.looseObject({
-  type: z.literal('conversation.item.truncated'),
-  item_id: z.string().min(1).max(128),
-  content_index: z.number().int().min(0),
-  audio_end_ms: z.number().min(0),
-});
-const ClearedSchema = z.looseObject({ type: z.literal('output_audio_buffer.cleared'), response_id: z.string().max(128).optional() });
-
-export type ExtraEvent = z.infer<typeof TruncatedSchema> | z.infer<typeof ClearedSchema>;
+export type ExtraEvent = Extract<RealtimeServerEvent, { type: typeof REALTIME_EVENT.itemTruncated | typeof REALTIME_EVENT.outputAudioCleared }>;
 
 export function parseExtraEvent(raw: unknown): ExtraEvent | null {
-  const type = typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : undefined;
-  if (type === 'conversation.item.truncated') return TruncatedSchema.safeParse(raw).data ?? null;
-  if (type === 'output_audio_buffer.cleared') return ClearedSchema.safeParse(raw).data ?? null;
-  return null;
+  const parsed = parseRealtimeEvent(raw);
+  if (parsed.kind !== 'event') return null;
+  const { event } = parsed;
+  return event.type === REALTIME_EVENT.itemTruncated || event.type === REALTIME_EVENT.outputAudioCleared ? event : null;
 }
 
-/** `response_id` of `output_audio_buffer.*`: the contract lets it through without typing it. */
+/** `response_id` of `output_audio_buffer.*`, when the provider sends one. */
 export function responseIdOf(event: object): string | null {
   const id = (event as { response_id?: unknown }).response_id;
   return typeof id === 'string' && id.length > 0 ? id : null;
