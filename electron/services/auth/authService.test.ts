@@ -33,6 +33,34 @@ function authWith(secrets: SecretStore, offline = false, supabaseUrl = stack.sup
 }
 
 describe('AuthService', () => {
+  it('tells onSignedIn subscribers of each new sign-in (and a restored one), never of a re-announced state', async () => {
+    const secrets = new MemorySecretStore();
+    const { auth } = authWith(secrets);
+    let signIns = 0;
+    const states: string[] = [];
+    auth.onSignedIn(() => (signIns += 1));
+    const unsubscribe = auth.onStateChanged((state) => states.push(state.status));
+    await auth.start();
+    expect(signIns).toBe(0);
+    await auth.signIn('proctor@acme.test', SEED_PASSWORD);
+    expect(signIns).toBe(1);
+    auth.publish(); // the network came back, say: same user, no new credentials
+    expect(signIns).toBe(1);
+    unsubscribe();
+    await auth.signOut();
+    expect(states).toEqual(['signed-out', 'signed-in', 'signed-in']);
+    await auth.signIn('proctor@acme.test', SEED_PASSWORD);
+    expect(signIns).toBe(2);
+    auth.dispose();
+    // A later run restores the stored session: that is a sign-in for the services that need credentials.
+    const restarted = authWith(secrets).auth;
+    let restored = 0;
+    restarted.onSignedIn(() => (restored += 1));
+    await restarted.start();
+    expect(restored).toBe(1);
+    restarted.dispose();
+  });
+
   it('signs a proctor in with their role and tenant, and keeps the session only in the secret store', async () => {
     const secrets = new MemorySecretStore();
     const { auth, published } = authWith(secrets);
