@@ -7,6 +7,7 @@ import { ManualTimers } from '../network/manualTimers.fixture';
 import { FAKE_CONTEXT, FakeUpstream } from './fakeUpstream.fixture';
 import { InterviewService } from './interviewService';
 import { checkStationHealth } from './stationHealth';
+import { templateOptions } from './stationContext';
 import { UploadHealthRelay } from './uploadHealth';
 
 const STATION = '2b3c4d5e-6f7a-4b2c-9d3e-4f5a6b7c8d9e';
@@ -35,6 +36,17 @@ function service(connectionMode: ConnectionMode, options: { maxInterviewMinutes?
 }
 
 describe('interview:templates', () => {
+  it('offers nothing to a user who may not start interviews (only proctors may)', () => {
+    const context = {
+      user: { id: FAKE_CONTEXT.userId, email: 'r@example.com', role: 'recruiter' as const, tenantId: FAKE_CONTEXT.tenantId },
+      tenantName: 'Acme',
+      companies: [],
+      templates: [{ id: FAKE_CONTEXT.templateId, companyId: null, name: 'Backend engineer', maxDurationSeconds: 600 }],
+    };
+    expect(templateOptions(context)).toEqual([]);
+    expect(templateOptions({ ...context, user: { ...context.user, role: 'proctor' } })).toHaveLength(1);
+  });
+
   it('lists the templates station-context gives, with their company names', async () => {
     const s = service('hybrid');
     expect(await s.templates()).toEqual({

@@ -18,8 +18,12 @@ export function fetchStationContext(supabaseUrl: string, anonKey: string, userTo
   );
 }
 
-/** The check-in's choices: each template with its company's name when it belongs to one. */
+/**
+ * The check-in's choices: each template with its company's name when it belongs to one. Only a
+ * proctor starts interviews (interview-start refuses others), so anyone else may start none.
+ */
 export function templateOptions(context: StationContextResponse): InterviewTemplateOption[] {
+  if (context.user.role !== 'proctor') return [];
   const companies = new Map(context.companies.map((c) => [c.id, c.name]));
   return context.templates.map(({ id, name, companyId, maxDurationSeconds }) => {
     const companyName = companyId ? companies.get(companyId) : undefined;
