@@ -111,6 +111,7 @@ export async function startTokenService(config: ServiceConfig, overrides: Servic
     overrides.isolation ??
     createIsolation(config, { log, metrics, publicUrl: () => publicUrl, instanceCommand: overrides.instanceCommand, env: overrides.env });
   let ready: { at: number; value: boolean } | null = null;
+  const websocketUrlFor = { base: '', url: '' };
   const api = createApi({
     verifier,
     registry,
@@ -121,7 +122,11 @@ export async function startTokenService(config: ServiceConfig, overrides: Servic
     metrics,
     log,
     iceServers: config.ICE_SERVERS,
-    websocketUrl: () => websocketUrlOf(publicUrl),
+    websocketUrl: () => {
+      // Parsed once per public URL (it is set once, at listen), not once per mint.
+      if (websocketUrlFor.base !== publicUrl) Object.assign(websocketUrlFor, { base: publicUrl, url: websocketUrlOf(publicUrl) });
+      return websocketUrlFor.url;
+    },
     ephemeralKeySeconds: config.EPHEMERAL_KEY_SECONDS,
     sessionOnly: config.SESSION_ONLY,
     replayElsewhere,
@@ -148,7 +153,7 @@ export async function startTokenService(config: ServiceConfig, overrides: Servic
     metrics.refusals.inc({ code: refuseUpgrade(socket, failure).code });
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', () => undefined);
+    socket.on('error', ignoreSocketError);
     void upgrade(req, socket, head);
   });
 
@@ -224,6 +229,9 @@ export async function startTokenService(config: ServiceConfig, overrides: Servic
   };
 }
 
+
+/** One shared listener, not a closure per upgraded socket (each idle socket's memory counts). */
+function ignoreSocketError(): void {}
 
 function listen(server: Server, port: number, host: string): Promise<Server> {
   return new Promise((resolve, reject) => {

@@ -17,7 +17,7 @@ import { closeFor } from './closeCodes';
 import { refuseUpgrade } from '../http/respond';
 import type { Logger } from '../logger';
 import type { ServiceMetrics } from '../metrics';
-import type { LiveSession, SessionRegistry } from '../sessions';
+import type { LiveSession, SessionClient, SessionRegistry } from '../sessions';
 import type { HandlerMap } from './handlers';
 
 export interface ProxyServerOptions {
@@ -37,13 +37,55 @@ export interface ProxyServerOptions {
   readonly maxQueuedBytes?: number;
 }
 
-interface ClientState {
-  alive: boolean;
-  slowSince: number | null;
+/**
+ * Everything one socket holds, in one object: its session, claims and flow-control state. It is
+ * also the session's client. The socket's listeners are shared functions that find it through
+ * {@link bySocket}, so an idle socket carries no closures and no logger of its own (bench/: idle
+ * sockets, RSS each).
+ */
+class ProxySocket implements SessionClient {
+  alive = true;
+  slowSince: number | null = null;
   /** Messages received and not yet handled, and their bytes. */
-  queuedMessages: number;
-  queuedBytes: number;
+  queuedMessages = 0;
+  queuedBytes = 0;
+  /** The message being handled and those waiting behind it; null when idle. */
+  queue: Promise<void> | null = null;
+
+  constructor(
+    readonly server: SdpProxyServer,
+    readonly ws: WebSocket,
+    readonly session: LiveSession,
+    readonly claims: SessionJwtClaims,
+  ) {}
+
+  send(message: SdpProxyMessage): void {
+    this.server.sendTo(this, message);
+  }
+
+  close(code: number, reason: string): void {
+    this.ws.close(code, reason);
+  }
 }
+
+const bySocket = new WeakMap<WebSocket, ProxySocket>();
+
+function socketOnPong(this: WebSocket): void {
+  const client = bySocket.get(this);
+  if (client) client.alive = true;
+}
+
+function socketOnMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  const client = bySocket.get(this);
+  if (client) client.server.receive(client, data, isBinary);
+}
+
+function socketOnClose(this: WebSocket, code: number): void {
+  const client = bySocket.get(this);
+  if (client) client.server.closed(client, code);
+}
+
+function ignoreError(): void {}
 
 /**
  * The hybrid mode's SDP proxy on `/ws` (CONVENTIONS.md §9): authenticated in the HTTP upgrade,
@@ -51,8 +93,9 @@ interface ClientState {
  * ping/pong with terminate on silence, slow consumers dropped, 1001 on shutdown.
  */
 export class SdpProxyServer {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: SDP_PROXY_MAX_PAYLOAD, clientTracking: true });
-  private readonly state = new WeakMap<WebSocket, ClientState>();
+  // The server's own client tracking adds a closure per socket; this class tracks its sockets itself.
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: SDP_PROXY_MAX_PAYLOAD, clientTracking: false });
+  private readonly clients = new Set<ProxySocket>();
   private readonly heartbeat: NodeJS.Timeout;
   private accepting = true;
 
@@ -62,7 +105,7 @@ export class SdpProxyServer {
   }
 
   get socketCount(): number {
-    return this.wss.clients.size;
+    return this.clients.size;
   }
 
   /**
@@ -70,7 +113,6 @@ export class SdpProxyServer {
    * refuses it while draining or when the session already has too many sockets.
    */
   async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, claims: SessionJwtClaims, token: string): Promise<void> {
-    const log = this.options.log.child({ sessionId: claims.session_id, tenantId: claims.tenant_id });
     try {
       if (!this.accepting) throw StationFailure.of('UPSTREAM_UNAVAILABLE', 'the token service is shutting down; reconnect');
       const existing = this.options.registry.get(claims.session_id);
@@ -80,26 +122,26 @@ export class SdpProxyServer {
     } catch (error) {
       const refused = refuseUpgrade(socket, error);
       this.options.metrics.refusals.inc({ code: refused.code });
-      log.info({ code: refused.code }, 'upgrade refused');
+      this.options.log.info({ ...logged(claims), code: refused.code }, 'upgrade refused');
       return;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.adopt(ws, claims, token, log));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.adopt(ws, claims, token));
   }
 
   /** Stop accepting and close every socket with 1001; sessions and calls are left to go on. */
   drain(): void {
     this.accepting = false;
     this.options.registry.closeAllSockets();
-    for (const ws of this.wss.clients) ws.close(1001, 'server shutting down');
+    for (const client of this.clients) client.ws.close(1001, 'server shutting down');
   }
 
   close(): void {
     clearInterval(this.heartbeat);
-    for (const ws of this.wss.clients) ws.terminate();
+    for (const client of this.clients) client.ws.terminate();
     this.wss.close();
   }
 
-  private adopt(ws: WebSocket, claims: SessionJwtClaims, token: string, log: Logger): void {
+  private adopt(ws: WebSocket, claims: SessionJwtClaims, token: string): void {
     let session: LiveSession;
     try {
       session = this.options.registry.open(claims, token);
@@ -108,49 +150,57 @@ export class SdpProxyServer {
       this.closeWith(ws, toStationError(error).code);
       return;
     }
-    const client = {
-      send: (message: SdpProxyMessage) => this.send(ws, message),
-      close: (code: number, reason: string) => ws.close(code, reason),
-    };
+    const client = new ProxySocket(this, ws, session, claims);
     session.clients.add(client);
-    const state: ClientState = { alive: true, slowSince: null, queuedMessages: 0, queuedBytes: 0 };
-    this.state.set(ws, state);
-    this.options.metrics.activeSockets.set(this.wss.clients.size);
-    log.info('socket open');
-    let queue = Promise.resolve();
-    ws.on('pong', () => {
-      const state = this.state.get(ws);
-      if (state) state.alive = true;
-    });
-    ws.on('message', (data, isBinary) => {
-      if (ws.readyState !== WebSocket.OPEN) return;
-      // One message at a time per socket, in order: an offer is answered before the next is read.
-      // What waits meanwhile is bounded, by count and by bytes: past either, the socket is closed.
-      const bytes = byteLength(data);
-      state.queuedMessages += 1;
-      state.queuedBytes += bytes;
-      if (state.queuedMessages > (this.options.maxQueuedMessages ?? 32) || state.queuedBytes > (this.options.maxQueuedBytes ?? 256 * 1024)) {
-        log.warn({ queuedMessages: state.queuedMessages, queuedBytes: state.queuedBytes }, 'socket closed: too many messages waiting');
-        this.options.metrics.refusals.inc({ code: 'RATE_LIMITED' });
-        this.closeWith(ws, 'RATE_LIMITED');
-        return;
-      }
-      queue = queue.then(async () => {
-        try {
-          if (ws.readyState === WebSocket.OPEN) await this.onMessage(ws, session, claims, data.toString(), isBinary, log);
-        } finally {
-          state.queuedMessages -= 1;
-          state.queuedBytes -= bytes;
+    bySocket.set(ws, client);
+    this.clients.add(client);
+    this.options.metrics.activeSockets.set(this.clients.size);
+    this.options.log.info(logged(claims), 'socket open');
+    ws.on('pong', socketOnPong);
+    ws.on('message', socketOnMessage);
+    ws.on('error', ignoreError);
+    ws.on('close', socketOnClose);
+  }
+
+  /** A message from a client: queued behind the one being handled (see {@link ProxySocket}). */
+  receive(client: ProxySocket, data: RawData, isBinary: boolean): void {
+    const { ws } = client;
+    if (ws.readyState !== WebSocket.OPEN) return;
+    // One message at a time per socket, in order: an offer is answered before the next is read.
+    // What waits meanwhile is bounded, by count and by bytes: past either, the socket is closed.
+    const bytes = byteLength(data);
+    client.queuedMessages += 1;
+    client.queuedBytes += bytes;
+    if (client.queuedMessages > (this.options.maxQueuedMessages ?? 32) || client.queuedBytes > (this.options.maxQueuedBytes ?? 256 * 1024)) {
+      this.options.log.warn({ ...logged(client.claims), queuedMessages: client.queuedMessages, queuedBytes: client.queuedBytes }, 'socket closed: too many messages waiting');
+      this.options.metrics.refusals.inc({ code: 'RATE_LIMITED' });
+      this.closeWith(ws, 'RATE_LIMITED');
+      return;
+    }
+    const next = (client.queue ?? Promise.resolve()).then(async () => {
+      try {
+        if (ws.readyState === WebSocket.OPEN) {
+          const log = this.options.log.child(logged(client.claims));
+          await this.onMessage(ws, client.session, client.claims, data.toString(), isBinary, log);
         }
-      });
+      } finally {
+        client.queuedMessages -= 1;
+        client.queuedBytes -= bytes;
+        // Idle again: hold no settled promise.
+        if (client.queue === next) client.queue = null;
+      }
     });
-    ws.on('error', () => undefined);
-    ws.on('close', (code) => {
-      session.clients.delete(client);
-      this.options.registry.release(session);
-      this.options.metrics.activeSockets.set(this.wss.clients.size);
-      log.info({ code }, 'socket closed');
-    });
+    client.queue = next;
+  }
+
+  closed(client: ProxySocket, code: number): void {
+    const { session } = client;
+    session.clients.delete(client);
+    bySocket.delete(client.ws);
+    this.clients.delete(client);
+    this.options.registry.release(session);
+    this.options.metrics.activeSockets.set(this.clients.size);
+    this.options.log.info({ ...logged(client.claims), code }, 'socket closed');
   }
 
   private async onMessage(ws: WebSocket, session: LiveSession, claims: SessionJwtClaims, text: string, isBinary: boolean, log: Logger): Promise<void> {
@@ -199,6 +249,10 @@ export class SdpProxyServer {
     return parsed.value;
   }
 
+  sendTo(client: ProxySocket, message: SdpProxyMessage): void {
+    this.send(client.ws, message);
+  }
+
   private send(ws: WebSocket, message: SdpProxyMessage): void {
     if (ws.readyState !== WebSocket.OPEN) return;
     if (this.isSlow(ws)) {
@@ -211,7 +265,7 @@ export class SdpProxyServer {
 
   /** True once the socket's unsent data has stayed above the limit for `slowConsumerMs`. */
   private isSlow(ws: WebSocket): boolean {
-    const state = this.state.get(ws);
+    const state = bySocket.get(ws);
     if (!state) return false;
     if (ws.bufferedAmount <= (this.options.maxBufferedBytes ?? 1024 * 1024)) {
       state.slowSince = null;
@@ -222,16 +276,21 @@ export class SdpProxyServer {
   }
 
   private beat(): void {
-    for (const ws of this.wss.clients) {
-      const state = this.state.get(ws);
-      if (!state || !state.alive || this.isSlow(ws)) {
+    for (const client of this.clients) {
+      const { ws } = client;
+      if (!client.alive || this.isSlow(ws)) {
         ws.terminate();
         continue;
       }
-      state.alive = false;
+      client.alive = false;
       ws.ping();
     }
   }
+}
+
+/** What a socket's log lines carry (no per-socket child logger is kept). */
+function logged(claims: SessionJwtClaims): { sessionId: string; tenantId: string } {
+  return { sessionId: claims.session_id, tenantId: claims.tenant_id };
 }
 
 function byteLength(data: RawData): number {
