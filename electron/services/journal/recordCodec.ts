@@ -18,6 +18,20 @@ export function encodeFrame(payload: Buffer): Buffer {
   return frame;
 }
 
+/**
+ * The same frame for a UTF-8 `text` payload, encoded straight into the frame: one buffer and one
+ * copy fewer per record than `encodeFrame(Buffer.from(text))` (bench/: journal burst).
+ */
+export function encodeTextFrame(text: string): Buffer {
+  const length = Buffer.byteLength(text, 'utf8');
+  if (length > MAX_RECORD_BYTES) throw new RangeError(`journal record of ${length} bytes exceeds ${MAX_RECORD_BYTES}`);
+  const frame = Buffer.allocUnsafe(HEADER_BYTES + length);
+  frame.writeUInt32LE(length, 0);
+  frame.write(text, HEADER_BYTES, length, 'utf8');
+  frame.writeUInt32LE(crc32(frame.subarray(HEADER_BYTES)), 4);
+  return frame;
+}
+
 export interface DecodedFrames {
   readonly payloads: Buffer[];
   /** Bytes covered by intact frames; anything after this is a torn or corrupt tail. */

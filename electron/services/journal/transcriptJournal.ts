@@ -7,7 +7,7 @@ import {
   transcriptKeyString,
   type TranscriptEntry,
 } from '@interview-station/contracts';
-import { decodeFrames, encodeFrame } from './recordCodec';
+import { decodeFrames, encodeTextFrame } from './recordCodec';
 
 const JournalRecordSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('entry'), entry: TranscriptEntrySchema }).strict(),
@@ -137,7 +137,7 @@ export class TranscriptJournal {
     if (this.failure !== null) {
       return Promise.reject(StationFailure.of('TRANSCRIPT_PROCESSING_FAILED', 'the transcript journal failed to write; try again'));
     }
-    const frame = encodeFrame(Buffer.from(JSON.stringify(record), 'utf8'));
+    const frame = encodeTextFrame(JSON.stringify(record));
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ frame, resolve, reject });
       this.flushing ??= this.flush();
@@ -153,6 +153,10 @@ export class TranscriptJournal {
         await this.file.writev(batch.map((write) => write.frame));
         await this.file.datasync();
         for (const write of batch) write.resolve();
+        // Let the callers just acknowledged append their next entries (they do so a few promise
+        // hops later) before looking at the queue again: otherwise the first of them starts a
+        // batch of one alone and the rest wait a whole fsync behind it (bench/: journal burst).
+        await new Promise<void>((resolve) => setImmediate(resolve));
       } catch (error) {
         // A failed write may leave a torn record; nothing may be appended after it until reopened.
         this.failure = error;
