@@ -36,6 +36,8 @@ export class TranscriptJournal {
   private readonly entries = new Map<string, TranscriptEntry>();
   private readonly synced = new Set<string>();
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Durable entries with their keys in speech order; rebuilt after an entry is added. */
+  private ordered: (readonly [string, TranscriptEntry])[] | null = null;
   private queue: PendingWrite[] = [];
   private flushing: Promise<void> | null = null;
   private failure: unknown = null;
@@ -80,6 +82,7 @@ export class TranscriptJournal {
     try {
       await durable;
       this.entries.set(key, entry);
+      this.ordered = null;
     } finally {
       this.inFlight.delete(key);
     }
@@ -111,12 +114,34 @@ export class TranscriptJournal {
 
   /** Every durable entry, ordered by when the speech started. */
   list(): TranscriptEntry[] {
-    return [...this.entries.values()].sort(compareBySpeechStart);
+    return this.inOrder().map(([, entry]) => entry);
   }
 
   /** Durable entries not yet confirmed by the server, in speech order. */
   unsynced(): TranscriptEntry[] {
-    return this.list().filter((entry) => !this.synced.has(transcriptKeyString(entry)));
+    return this.unsyncedFirst(Infinity);
+  }
+
+  /**
+   * The first `limit` durable entries not yet confirmed by the server, in speech order, leaving
+   * out those whose key `skip` names. Stops once it has `limit` (the sync engine asks for one batch
+   * at a time of a backlog that may hold thousands).
+   */
+  unsyncedFirst(limit: number, skip?: (key: string) => boolean): TranscriptEntry[] {
+    const found: TranscriptEntry[] = [];
+    if (limit <= 0) return found;
+    for (const [key, entry] of this.inOrder()) {
+      if (this.synced.has(key) || skip?.(key)) continue;
+      found.push(entry);
+      if (found.length >= limit) break;
+    }
+    return found;
+  }
+
+  /** Sorted once per change, not on every call (a batch of the sync engine used to sort it all). */
+  private inOrder(): readonly (readonly [string, TranscriptEntry])[] {
+    this.ordered ??= [...this.entries].sort(([, a], [, b]) => compareBySpeechStart(a, b));
+    return this.ordered;
   }
 
   async close(): Promise<void> {
@@ -127,7 +152,10 @@ export class TranscriptJournal {
   private apply(record: JournalRecord): void {
     if (record.t === 'entry') {
       const key = transcriptKeyString(record.entry);
-      if (!this.entries.has(key)) this.entries.set(key, record.entry);
+      if (!this.entries.has(key)) {
+        this.entries.set(key, record.entry);
+        this.ordered = null;
+      }
     } else {
       for (const key of record.keys) this.synced.add(key);
     }

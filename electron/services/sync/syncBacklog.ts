@@ -88,11 +88,8 @@ export class SyncBacklog {
   nextBatch(size: number): Batch | null {
     for (const [sessionId, { journal, batchSize }] of this.sessions) {
       if (this.parkedSessions.has(sessionId)) continue;
-      const entries = journal.unsynced().filter((entry) => {
-        const key = transcriptKeyString(entry);
-        return !this.parkedEntries.has(key) && !this.deferred.has(key);
-      });
-      if (entries.length > 0) return { sessionId, entries: entries.slice(0, Math.min(size, batchSize)) };
+      const entries = journal.unsyncedFirst(Math.min(size, batchSize), (key) => this.parkedEntries.has(key) || this.deferred.has(key));
+      if (entries.length > 0) return { sessionId, entries };
     }
     return null;
   }
