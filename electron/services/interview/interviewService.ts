@@ -344,6 +344,7 @@ export class InterviewService {
     for (const [sessionId, live] of this.sessions) {
       if (Date.parse(live.start.metadata.expiresAt) > now) continue;
       live.proxy?.close();
+      this.limits.disarm(sessionId);
       this.sessions.delete(sessionId);
     }
   }
