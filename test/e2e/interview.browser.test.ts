@@ -248,6 +248,11 @@ describe.each(['hybrid', 'direct'] as const)('a whole interview in %s mode', (mo
       const problems: string[] = [];
       const host = await station(mode);
       const page = await openSignedIn(host, problems);
+      // The page may reach the Realtime API only in direct mode, and only its configured origin.
+      const csp = (await page.request.get(`${host.origin}/index.html`)).headers()['content-security-policy'] ?? '';
+      const connectSrc = /connect-src ([^;]*)/.exec(csp)?.[1]?.split(' ') ?? [];
+      const realtimeOrigin = new URL(String(stack.info['realtimeUrl'])).origin;
+      expect(connectSrc).toEqual(["'self'", `ws://${new URL(host.origin).host}`, ...(mode === 'direct' ? [realtimeOrigin] : [])]);
       const candidateRef = `e2e-${mode}-${Date.now()}`;
       await checkIn(page, candidateRef, mode);
       await expect.poll(() => page.getByRole('button', { name: 'Start interview' }).isEnabled(), { timeout: 60_000 }).toBe(true);
