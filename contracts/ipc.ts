@@ -97,6 +97,50 @@ export const InterviewStateEventSchema = z.discriminatedUnion('kind', [
 ]);
 export type InterviewStateEvent = z.infer<typeof InterviewStateEventSchema>;
 
+/**
+ * An interview this station started and has not ended, as it can be taken up again after a crash, a
+ * restart or a reload (`interview:active`): what the room needs to continue it (a new realtime
+ * session, through the usual channels) or to end it. Never the session JWT: main keeps that.
+ */
+export const RestorableInterviewSchema = z
+  .object({
+    sessionId: UuidSchema,
+    architecture: ConnectionModeSchema,
+    model: z.string().max(LIMITS.shortText),
+    voice: VoiceSchema,
+    maxDurationSeconds: z.number().int().min(10).max(7200),
+    startedAt: IsoDateTimeSchema,
+    iceServers: z.array(IceServerSchema).max(8),
+    candidateRef: ShortTextSchema,
+    templateId: UuidSchema,
+    consent: ConsentRecordSchema,
+    /** When it first went live (null: it never did). */
+    liveSince: IsoDateTimeSchema.nullable(),
+    /** `run`: main kept it in memory (the page was reloaded); `restart`: read back from the secret store after a restart. */
+    restoredFrom: z.enum(['run', 'restart']),
+  })
+  .strict();
+export type RestorableInterview = z.infer<typeof RestorableInterviewSchema>;
+
+/** One interview held on this station (`interview:list-local`): what is kept here and what has synced. */
+export const LocalInterviewSchema = z
+  .object({
+    sessionId: UuidSchema,
+    /** From this station's own record of the interviews it started; null for a journal found without one. */
+    candidateRef: ShortTextSchema.nullable(),
+    startedAt: IsoDateTimeSchema.nullable(),
+    endedAt: IsoDateTimeSchema.nullable(),
+    /** Entries in this machine's journal, and how many of them the server has not confirmed. */
+    saved: z.number().int().min(0),
+    unsynced: z.number().int().min(0),
+    /** Still running (or interrupted and restorable) on this station. */
+    active: z.boolean(),
+    /** Ended here; the server has not been told yet (queued until it is reachable). */
+    endPending: z.boolean(),
+  })
+  .strict();
+export type LocalInterview = z.infer<typeof LocalInterviewSchema>;
+
 /** Entries one `transcript:append-batch` call takes (the renderer flushes about every 100 ms). */
 export const MAX_APPEND_BATCH = 100;
 
@@ -145,6 +189,10 @@ export const ipcChannels = {
     z.object({ sessionId: UuidSchema, reason: EndReasonSchema }).strict(),
     InterviewEndResponseSchema,
   ),
+  /** The interview this station started and has not ended (after a crash, restart or reload), or null. */
+  'interview:active': channel(EmptySchema, z.object({ interview: RestorableInterviewSchema.nullable() }).strict()),
+  /** The interviews held on this station, newest first, with what is saved here and what has synced. */
+  'interview:list-local': channel(EmptySchema, z.object({ interviews: z.array(LocalInterviewSchema).max(10_000) }).strict()),
   /** Direct mode: the short-lived ephemeral key, the only credential the renderer ever holds. */
   'realtime:token': channel(
     SessionRefSchema,

@@ -4,7 +4,9 @@ import { StationEvents } from './events';
 import type { Logger } from './log';
 import { AuthService } from './services/auth/authService';
 import { ConfigService } from './services/config/configService';
+import { ActiveInterviews } from './services/interview/activeInterviews';
 import { InterviewService } from './services/interview/interviewService';
+import { LocalInterviews } from './services/interview/localInterviews';
 import { checkStationHealth } from './services/interview/stationHealth';
 import { UploadHealthRelay } from './services/interview/uploadHealth';
 import { JournalStore } from './services/journal/journalStore';
@@ -45,6 +47,8 @@ export interface StationServices {
   readonly events: StationEvents;
   readonly journals: JournalStore;
   readonly sessions: StationSessions;
+  /** The interviews this station started (candidate reference, when, ended), with the durable end queue. */
+  readonly localInterviews: LocalInterviews;
   readonly transcripts: TranscriptService;
   readonly proctor: ProctorService;
   readonly project: ProjectServices | null;
@@ -63,6 +67,7 @@ export async function composeServices(deps: CompositionDeps): Promise<StationSer
   const events = new StationEvents();
   const journals = new JournalStore(path.join(deps.dataDir, 'journal'));
   const sessions = new StationSessions(journals);
+  const localInterviews = await LocalInterviews.open(path.join(deps.dataDir, 'interviews.json'), log.child('interviews'));
   const { supabaseUrl, supabaseAnonKey: anonKey } = stationConfig;
   const project = supabaseUrl && anonKey ? { supabaseUrl, anonKey } : null;
 
@@ -87,6 +92,8 @@ export async function composeServices(deps: CompositionDeps): Promise<StationSer
           onActiveChange: deps.keepAwake,
           onStarted: (sessionId) => sessions.started(sessionId),
           onStateChanged: (event) => events.emit('interview:state-changed', event),
+          active: new ActiveInterviews(deps.secrets, log.child('interview')),
+          register: localInterviews,
           log: log.child('interview'),
         })
       : null;
@@ -114,10 +121,16 @@ export async function composeServices(deps: CompositionDeps): Promise<StationSer
       interviews.onLive((sessionId) => uploads.sessionLive(sessionId)),
     );
     await auth.start();
+    // An interview a crash or restart interrupted is this station's again (its session JWT is read
+    // back from the secret store), and the ends queued on disk are queued again.
+    await interviews.restore().catch((error: unknown) => log.error('could not restore the interviews in progress', { error }));
     // The first network probe and the start-up sync pass must not hold up the window.
     void network
       .start()
-      .then(() => sync.start())
+      .then(() => {
+        if (isReachable(network.state())) void interviews.confirmEnds();
+        return sync.start();
+      })
       .catch((error: unknown) => log.warn('sync did not start', { error }));
   }
   journals
@@ -130,6 +143,7 @@ export async function composeServices(deps: CompositionDeps): Promise<StationSer
     events,
     journals,
     sessions,
+    localInterviews,
     transcripts,
     proctor,
     project: network && auth && sync && interviews ? { network, auth, sync, interviews } : null,

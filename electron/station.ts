@@ -5,6 +5,7 @@ import { StationEvents } from './events';
 import type { StationHandlers } from './ipc/router';
 import { loadStationConfig, type ConfigSources } from './services/config/loadConfig';
 import type { PlatformInfo } from './services/platformInfo';
+import { listLocalInterviews } from './services/interview/listLocal';
 import { chooseSecretStore } from './services/secrets/chooseSecretStore';
 import type { StationSessions, SessionScope } from './services/sessions/stationSessions';
 import type { StringCipher } from './services/secrets/encryptedFileSecretStore';
@@ -90,6 +91,14 @@ export async function createStation(deps: StationDeps): Promise<Station> {
       'interview:templates': withProject((p) => p.interviews.templates()),
       'interview:live': withProject((p, input: IpcParsedInput<'interview:live'>) => p.interviews.live(input)),
       'interview:end': withProject((p, input: IpcParsedInput<'interview:end'>) => p.interviews.end(input)),
+      'interview:active': async () => project?.interviews.activeInterview() ?? { interview: null },
+      'interview:list-local': () =>
+        listLocalInterviews({
+          journals: services.journals,
+          register: services.localInterviews,
+          activeIds: project?.interviews.activeSessionIds() ?? [],
+          pendingEndIds: project?.interviews.pendingEndIds() ?? [],
+        }),
       'realtime:token': withProject((p, input: IpcParsedInput<'realtime:token'>) => p.interviews.realtimeToken(input)),
       'realtime:sdp-offer': withProject((p, input: IpcParsedInput<'realtime:sdp-offer'>) => p.interviews.sdpOffer(input)),
       'transcript:append': (input) => transcripts.append(input),

@@ -11,6 +11,7 @@ import { appOriginPolicy } from '../ipc/senderPolicy';
 import { createLogger } from '../log';
 import { realtimeConnectSources } from '../security/csp';
 import { userSettingsPath } from '../services/config/configFiles';
+import { standInSafeStorage } from '../services/secrets/testCipher';
 import { openStation } from '../station';
 import { parseWebHostArgs } from './args';
 import { nodePlatformInfo } from './nodePlatform';
@@ -27,6 +28,10 @@ async function main(): Promise<void> {
     dataDir: args.dataDir,
     // A browser tab is never a kiosk; a proctor's "quit" stops the web host.
     kiosk: { exitKiosk: () => log.info('the web host is not a kiosk: nothing to leave'), quit: () => stop() },
+    // No Electron safeStorage here. Where the OS vault (keytar) is unavailable, a 32-byte key in
+    // STATION_WEBHOST_SECRET_KEY (hex; from the environment, never on disk) encrypts the secret
+    // files, so a sign-in and an interview in progress survive a restart of the web host (tests).
+    cipher: webHostCipher(process.env['STATION_WEBHOST_SECRET_KEY']),
     // The web host is a development tool: STATION_* variables may override the configuration.
     configSources: { policyFile: args.policyFile, userFile: userSettingsPath(args.dataDir), env: process.env },
   });
@@ -49,6 +54,12 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+function webHostCipher(hex: string | undefined): ReturnType<typeof standInSafeStorage> | undefined {
+  if (!hex) return undefined;
+  if (!/^[0-9a-f]{64}$/i.test(hex)) throw new Error('STATION_WEBHOST_SECRET_KEY must be 64 hex digits (32 bytes)');
+  return standInSafeStorage(Buffer.from(hex, 'hex'));
 }
 
 main().catch((error: unknown) => {

@@ -15,6 +15,8 @@ export const VALID_IPC_INPUTS: Record<IpcChannel, unknown> = {
   'interview:templates': {},
   'interview:live': { sessionId: SESSION },
   'interview:end': { sessionId: SESSION, reason: 'completed' },
+  'interview:active': {},
+  'interview:list-local': {},
   'realtime:token': { sessionId: SESSION },
   'realtime:sdp-offer': { sessionId: SESSION, sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' },
   'transcript:append': { sessionId: SESSION, itemId: 'item_1', contentIndex: 0, speaker: 'ai', content: 'Welcome.', speechStartedAt: NOW },

@@ -11,6 +11,8 @@ export interface WebHostProcess {
   /** The station's data folder for this run (journals live under it); removed on stop. */
   readonly dataDir: string;
   stop(): Promise<void>;
+  /** SIGKILL, as a crash: the data folder stays, for a host started again on it (`dataDir` option). */
+  kill(): Promise<void>;
 }
 
 /**
@@ -27,12 +29,15 @@ export interface WebHostOptions {
    * transcript channels take them; main refuses session ids it did not start.
    */
   readonly earlierSessions?: readonly string[];
+  /** An existing data folder (a restart after `kill()`); kept on stop, the caller removes it. */
+  readonly dataDir?: string;
 }
 
 export async function startWebHostProcess(options: WebHostOptions = {}): Promise<WebHostProcess> {
   const entry = path.join(OUT, 'main', 'webhost.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run "npm run build" first (npm test does)`);
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'station-data-'));
+  const ownDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'station-data-'));
   // Never the machine's own policy: the test's (or none, which means defaults).
   const policyFile = path.join(dataDir, 'policy.json');
   if (options.policy !== undefined) writeFileSync(policyFile, options.policy);
@@ -69,7 +74,14 @@ export async function startWebHostProcess(options: WebHostOptions = {}): Promise
           child.kill('SIGTERM');
         });
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+    kill: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      await new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      });
     },
   };
 }

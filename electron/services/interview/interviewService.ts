@@ -17,6 +17,8 @@ import {
 } from '@interview-station/contracts';
 import type { Logger } from '../../log';
 import { postJson } from '../http/postJson';
+import type { ActiveInterviewRecord, ActiveInterviews } from './activeInterviews';
+import type { LocalInterviews } from './localInterviews';
 import type { Timers } from '../network/timers';
 import { InterviewTimeLimits } from './interviewTimeLimits';
 import { SdpProxyClient } from './sdpProxyClient';
@@ -43,6 +45,13 @@ export interface InterviewServiceDeps {
   readonly maxInterviewMinutes?: number;
   /** What main and the token service learn during an interview (`interview:state-changed`). */
   readonly onStateChanged?: (event: InterviewStateEvent) => void;
+  /**
+   * The interviews in progress, kept in the secret store with their session JWTs so a restart can
+   * continue them (`restore`, `interview:active`). Without it, only a reload of the page can.
+   */
+  readonly active?: ActiveInterviews;
+  /** This station's register of its interviews, with the durable queue of ends not yet delivered. */
+  readonly register?: LocalInterviews;
   readonly timers?: Timers;
   readonly now?: () => number;
   readonly log: Logger;
@@ -69,6 +78,11 @@ interface LiveSession {
   proxy?: SdpProxyClient;
   /** The token service said the session is over: a closing proxy socket is then no lost sideband. */
   endedRemotely?: boolean;
+  /** What check-in gave and when it first went live: what a restored room needs. */
+  readonly checkIn: Pick<ActiveInterviewRecord, 'candidateRef' | 'templateId' | 'consent'>;
+  liveSinceMs: number | null;
+  /** Read back from the secret store after a restart (not started in this run). */
+  readonly restored: boolean;
 }
 
 /**
@@ -144,7 +158,16 @@ export class InterviewService {
     await this.deps.onStarted?.(start.sessionId).catch((error: unknown) =>
       this.deps.log.warn('could not record the interview on disk', { sessionId: start.sessionId, error }),
     );
-    this.sessions.set(start.sessionId, { start, startedAtMs: this.now(), attempts: [], connected: false });
+    const checkIn = { candidateRef: input.candidateRef, templateId: input.templateId, consent: input.consent };
+    const startedAtMs = this.now();
+    this.sessions.set(start.sessionId, { start, startedAtMs, attempts: [], connected: false, checkIn, liveSinceMs: null, restored: false });
+    // Kept (with its session JWT) in the secret store, so a crash or restart can continue it.
+    await this.deps.active?.put({ start, startedAtMs, liveSinceMs: null, ...checkIn }).catch((error: unknown) =>
+      this.deps.log.warn('could not keep the interview for a restart; it cannot be restored after one', { sessionId: start.sessionId, error }),
+    );
+    await this.deps.register
+      ?.started(start.sessionId, input.candidateRef, start.metadata.createdAt)
+      .catch((error: unknown) => this.deps.log.warn('could not add the interview to the station register', { sessionId: start.sessionId, error }));
     this.lastTokenServiceUrl = start.webrtcConfig.tokenServiceUrl;
     this.deps.onActiveChange?.(true);
     this.deps.log.info('interview started', { sessionId: start.sessionId, architecture: start.webrtcConfig.architecture });
@@ -223,8 +246,14 @@ export class InterviewService {
     if (!live.connected) {
       throw StationFailure.of('CONFLICT', 'The interview has no connection yet: it cannot be live.', 'sessionId');
     }
-    // Main's clock starts with the first live connection; a reconnect keeps it.
-    this.limits.arm(input.sessionId, this.limitSeconds(live));
+    // Main's clock starts with the first live connection; a reconnect keeps it, and so does a
+    // restart (the time already spent counts).
+    if (live.liveSinceMs === null) {
+      live.liveSinceMs = this.now();
+      void this.deps.active?.markLive(input.sessionId, live.liveSinceMs).catch((error: unknown) => this.deps.log.warn('could not record when the interview went live', { error }));
+    }
+    const spentSeconds = Math.max(0, Math.floor((this.now() - live.liveSinceMs) / 1000));
+    this.limits.arm(input.sessionId, Math.max(1, this.limitSeconds(live) - spentSeconds));
     for (const listener of [...this.liveListeners]) listener(input.sessionId);
     return this.reportStatus(input.sessionId, 'live');
   }
@@ -232,6 +261,14 @@ export class InterviewService {
   async end(input: IpcParsedInput<'interview:end'>): Promise<IpcOutput<'interview:end'>> {
     const live = this.sessions.get(input.sessionId);
     this.limits.disarm(input.sessionId);
+    // Queued durably first: if Supabase cannot be told now (or the station dies before it is),
+    // the end is delivered when it can be, after a restart too.
+    if (!this.unconfirmedEnds.has(input.sessionId)) {
+      this.unconfirmedEnds.set(input.sessionId, input.reason);
+      await this.deps.register?.endQueued(input.sessionId, input.reason).catch((error: unknown) => this.deps.log.warn('could not queue the interview end on disk', { error }));
+    }
+    // Over here: nothing to continue after a restart; its session JWT is no longer kept.
+    await this.deps.active?.remove(input.sessionId).catch((error: unknown) => this.deps.log.warn('could not forget the ended interview in the secret store', { error }));
     if (live) {
       // Hang up first, with the session JWT main holds: the call must stop even when Supabase
       // cannot be reached or the user's sign-in has lapsed.
@@ -254,13 +291,92 @@ export class InterviewService {
         InterviewEndResponseSchema,
         'UPSTREAM_UNAVAILABLE',
       );
-      this.unconfirmedEnds.delete(input.sessionId);
+      await this.endDelivered(input.sessionId);
       return ended;
     } catch (error) {
-      // Supabase could not be told (offline, a gateway down): told again when it is back.
-      if (error instanceof StationFailure && error.error.retryable) this.unconfirmedEnds.set(input.sessionId, input.reason);
+      // Supabase could not be told (offline, a gateway down, signed out): told again when it is
+      // back. A refusal for good (already ended, not this user's) leaves the queue.
+      const keep = error instanceof StationFailure && (error.error.retryable || error.error.code === 'AUTHENTICATION_FAILED');
+      if (!keep) await this.endDelivered(input.sessionId);
       throw error;
     }
+  }
+
+  private async endDelivered(sessionId: string): Promise<void> {
+    this.unconfirmedEnds.delete(sessionId);
+    await this.deps.register?.delivered(sessionId).catch((error: unknown) => this.deps.log.warn('could not take the end off the queue on disk', { error }));
+  }
+
+  /**
+   * At start-up: the interviews a crash or restart interrupted come back from the secret store as
+   * this station's (main holds their session JWTs again), and the ends queued on disk are queued
+   * again. An interview past its session JWT or its maximum length cannot continue: it is ended.
+   * Returns the restored session ids.
+   */
+  async restore(): Promise<string[]> {
+    for (const { sessionId, reason } of this.deps.register?.pendingEnds() ?? []) this.unconfirmedEnds.set(sessionId, reason);
+    const restored: string[] = [];
+    for (const record of (await this.deps.active?.load()) ?? []) {
+      const { start } = record;
+      const now = this.now();
+      const limitMs = Math.min(start.webrtcConfig.maxDurationSeconds * 1000, (this.deps.maxInterviewMinutes ?? Infinity) * 60_000);
+      const spentMs = record.liveSinceMs === null ? 0 : now - record.liveSinceMs;
+      if (Date.parse(start.metadata.expiresAt) <= now || spentMs >= limitMs || now - record.startedAtMs >= start.webrtcConfig.maxDurationSeconds * 1000 * 2) {
+        this.deps.log.info('an interrupted interview is past its time; ending it', { sessionId: start.sessionId });
+        await this.deps.active?.remove(start.sessionId).catch(() => undefined);
+        this.unconfirmedEnds.set(start.sessionId, 'connection_lost');
+        await this.deps.register?.endQueued(start.sessionId, 'connection_lost').catch(() => undefined);
+        continue;
+      }
+      if (this.unconfirmedEnds.has(start.sessionId)) {
+        await this.deps.active?.remove(start.sessionId).catch(() => undefined);
+        continue;
+      }
+      const { candidateRef, templateId, consent } = record;
+      this.sessions.set(start.sessionId, {
+        start,
+        startedAtMs: record.startedAtMs,
+        attempts: [],
+        connected: false,
+        checkIn: { candidateRef, templateId, consent },
+        liveSinceMs: record.liveSinceMs,
+        restored: true,
+      });
+      this.lastTokenServiceUrl = start.webrtcConfig.tokenServiceUrl;
+      await this.deps.onStarted?.(start.sessionId).catch((error: unknown) => this.deps.log.warn('could not open the restored interview journal', { error }));
+      restored.push(start.sessionId);
+      this.deps.log.info('interview restored after a restart', { sessionId: start.sessionId });
+    }
+    if (restored.length > 0) this.deps.onActiveChange?.(true);
+    return restored;
+  }
+
+  /** The interview this station started and has not ended (the newest, if several), for `interview:active`. */
+  activeInterview(): IpcOutput<'interview:active'> {
+    this.pruneExpired();
+    const newest = [...this.sessions.values()].sort((a, b) => b.startedAtMs - a.startedAtMs)[0];
+    if (!newest) return { interview: null };
+    const { start } = newest;
+    const { architecture, model, voice, maxDurationSeconds, iceServers } = start.webrtcConfig;
+    return {
+      interview: {
+        sessionId: start.sessionId,
+        architecture,
+        model,
+        voice,
+        maxDurationSeconds,
+        startedAt: start.metadata.createdAt,
+        iceServers,
+        ...newest.checkIn,
+        liveSince: newest.liveSinceMs === null ? null : new Date(newest.liveSinceMs).toISOString(),
+        restoredFrom: newest.restored ? 'restart' : 'run',
+      },
+    };
+  }
+
+  /** Session ids whose end is queued (not yet recorded by Supabase). */
+  pendingEndIds(): string[] {
+    return [...this.unconfirmedEnds.keys()];
   }
 
   /**
@@ -346,6 +462,8 @@ export class InterviewService {
       live.proxy?.close();
       this.limits.disarm(sessionId);
       this.sessions.delete(sessionId);
+      // Its session JWT can do nothing more: not kept for a restart either.
+      void this.deps.active?.remove(sessionId).catch(() => undefined);
     }
   }
 

@@ -2,7 +2,8 @@
 export type SecretStorageKind = 'keychain' | 'safe-storage' | 'memory';
 
 /** Names of the secrets the station keeps. Only these become keys or file names. */
-export const SECRET_NAMES = ['supabase-session', 'station-user'] as const;
+/** `active-interviews`: the interviews in progress with their session JWTs, so a restart can continue them. */
+export const SECRET_NAMES = ['supabase-session', 'station-user', 'active-interviews'] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];
 
 /**
