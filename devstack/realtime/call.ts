@@ -59,6 +59,8 @@ export class RealtimeCall {
   private readonly sinks = new Set<EventSink>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private channel: EventChannel | null = null;
+  /** Events emitted before the data channel opened, sent right after session.created. */
+  private readonly early: string[] = [];
   private state: CallSnapshot['state'] = 'connecting';
   private endReason: string | null = null;
   private lineIndex = 0;
@@ -105,7 +107,10 @@ export class RealtimeCall {
     if (this.state === 'ended') return;
     const text = JSON.stringify({ event_id: newId('event'), ...event });
     this.eventsSent += 1;
-    this.channel?.send(text);
+    // Before the data channel opens (the candidate may already be speaking), events wait and follow
+    // session.created in order, as a real server's would; none is dropped.
+    if (this.state === 'open') this.channel?.send(text);
+    else this.early.push(text);
     for (const sink of this.sinks) sink.send(text);
   }
 
@@ -211,6 +216,7 @@ export class RealtimeCall {
     channel.whenOpen(() => {
       this.state = 'open';
       this.emit({ type: 'session.created', session: this.session });
+      for (const text of this.early.splice(0)) channel.send(text);
       // A short pause lets the client's first session.update land before the interviewer speaks.
       if (this.deps.script.openOnConnect !== false) this.later(250, () => this.respond());
     });
