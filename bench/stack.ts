@@ -47,7 +47,8 @@ export function benchStack(): Promise<BenchStack> {
     const tokenPort = await freePort();
     const supabase = await startSupabaseStack({ tokenServiceUrl: `http://127.0.0.1:${tokenPort}`, functionEnv: { ...BENCH_FUNCTION_ENV } });
     stops.push(() => supabase.stop());
-    const simulator = await startRealtimeSimulator();
+    // demo: its page and /token helper are the bare Chromium ↔ simulator baseline (bench/figures/interview.ts).
+    const simulator = await startRealtimeSimulator({ demo: true });
     stops.push(() => simulator.close());
     const tokenService = await startTokenService(
       loadConfig({
