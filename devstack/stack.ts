@@ -3,6 +3,9 @@
 // on Ctrl-C (SIGINT) or SIGTERM.
 //   npm run stack                 data kept in .devstack/postgres
 //   npm run stack -- --temp       throwaway database
+//   npm run stack -- --realtime-session-max-seconds 60
+//                                 the simulator ends each realtime session at 60 s (session_expired),
+//                                 as OpenAI does at 60 minutes: watch the station roll over
 import { createHash } from 'node:crypto';
 import { mkdirSync, statSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
@@ -108,13 +111,30 @@ export const supabaseComponent: StackComponent = {
 };
 
 /** The OpenAI Realtime simulator, standing in for api.openai.com (its standard key is per run). */
-export const realtimeComponent: StackComponent = {
-  name: 'realtime',
-  async start() {
-    const simulator = await startRealtimeSimulator();
-    return { info: { realtimeUrl: simulator.url, realtimeApiKey: simulator.apiKey }, stop: () => simulator.close() };
-  },
-};
+export const realtimeComponent: StackComponent = realtimeComponentWith();
+
+/** The simulator with a session cap other than OpenAI's 60 minutes (`--realtime-session-max-seconds`). */
+export function realtimeComponentWith(sessionMaxSeconds?: number): StackComponent {
+  return {
+    name: 'realtime',
+    async start() {
+      const simulator = await startRealtimeSimulator(sessionMaxSeconds === undefined ? {} : { sessionMaxSeconds });
+      const info: Record<string, unknown> = { realtimeUrl: simulator.url, realtimeApiKey: simulator.apiKey };
+      if (sessionMaxSeconds !== undefined) info['realtimeSessionMaxSeconds'] = sessionMaxSeconds;
+      return { info, stop: () => simulator.close() };
+    },
+  };
+}
+
+/** `--realtime-session-max-seconds N` (or `=N`): a whole number of seconds ≥ 10, else undefined. */
+export function sessionMaxSecondsArg(argv: readonly string[]): number | undefined {
+  const index = argv.findIndex((arg) => arg === '--realtime-session-max-seconds' || arg.startsWith('--realtime-session-max-seconds='));
+  if (index < 0) return undefined;
+  const raw = argv[index]!.includes('=') ? argv[index]!.split('=')[1] : argv[index + 1];
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 10 || value > 7200) throw new Error('--realtime-session-max-seconds takes a whole number of seconds from 10 to 7200');
+  return value;
+}
 
 /** The token service (proxy-service/) in process, with the simulator as its OpenAI. */
 export const tokenServiceComponent: StackComponent = {
@@ -165,7 +185,9 @@ async function main(): Promise<void> {
   const started = Date.now();
   // Already cached after bootstrap (a no-op then); with a new DENO_DIR, fetched here, as pinned.
   await fetchFunctionDependencies(functionNames());
-  const stack = await startStack(DEFAULT_COMPONENTS, { temp });
+  const sessionMax = sessionMaxSecondsArg(process.argv.slice(2));
+  const components = sessionMax === undefined ? DEFAULT_COMPONENTS : [supabaseComponent, realtimeComponentWith(sessionMax), tokenServiceComponent];
+  const stack = await startStack(components, { temp });
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) {

@@ -5,6 +5,9 @@
 //   npm start                  station + local stack
 //   npm start -- --no-stack    station only (configured by its policy file or STATION_* variables)
 //   npm start -- --port 8123   web host port
+//   npm start -- --realtime-session-max-seconds 60
+//                              the simulator ends realtime sessions at 60 s (as OpenAI does at 60 min)
+//                              and the station, told the same limit, rolls over before it
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -15,7 +18,13 @@ import { findElectronBinary } from './electronBinary.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const withStack = !args.includes('--no-stack');
-const stationArgs = args.filter((arg) => arg !== '--no-stack');
+const sessionMaxAt = args.indexOf('--realtime-session-max-seconds');
+const sessionMax = sessionMaxAt >= 0 ? args[sessionMaxAt + 1] : undefined;
+if (sessionMaxAt >= 0 && !/^\d+$/.test(sessionMax ?? '')) {
+  console.error('npm start: --realtime-session-max-seconds takes a number of seconds');
+  process.exit(2);
+}
+const stationArgs = args.filter((arg, i) => arg !== '--no-stack' && (sessionMaxAt < 0 || (i !== sessionMaxAt && i !== sessionMaxAt + 1)));
 const stackFile = path.join(root, '.devstack', 'stack.json');
 const dataHome = process.env.XDG_DATA_HOME ?? path.join(os.homedir(), '.local', 'share');
 const children = [];
@@ -27,7 +36,8 @@ function stopAll(code) {
 
 async function startStack() {
   rmSync(stackFile, { force: true });
-  const stack = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'devstack', 'stack.ts')], {
+  const stackArgs = sessionMax ? ['--realtime-session-max-seconds', sessionMax] : [];
+  const stack = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'devstack', 'stack.ts'), ...stackArgs], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
     // The developer's stack keeps its data in a per-user folder across runs.
@@ -53,6 +63,7 @@ async function startStack() {
     STATION_TOKEN_SERVICE_URL: info.tokenServiceUrl,
     STATION_REALTIME_URL: info.realtimeUrl,
     STATION_ID: station.stationId,
+    ...(sessionMax ? { STATION_REALTIME_SESSION_MAX_SECONDS: sessionMax } : {}),
   };
 }
 
@@ -72,7 +83,7 @@ async function main() {
   // stack.json describes a running stack; never leave it behind describing a stopped one.
   process.on('exit', () => withStack && rmSync(stackFile, { force: true }));
   const stackEnv = withStack ? await startStack() : {};
-  const station = startStation({ ...process.env, ...stackEnv });
+  const station = startStation({ ...process.env, ...(sessionMax ? { STATION_REALTIME_SESSION_MAX_SECONDS: sessionMax } : {}), ...stackEnv });
   children.push(station);
   station.on('exit', (code) => stopAll(code ?? 0));
 }

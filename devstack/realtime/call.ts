@@ -44,6 +44,45 @@ export interface CallSnapshot {
   readonly outbound: { packets: number; responses: number };
   readonly sidebands: number;
   readonly eventsSent: number;
+  /**
+   * The earlier conversation the client gave this call (`conversation.item.create` before the
+   * interviewer first spoke), role and text of each item, and the script line the call continues
+   * from (null when it started from the beginning). Tests use it to tell "continued" from "started over".
+   */
+  readonly context: { readonly items: readonly { readonly role: string; readonly text: string }[]; readonly resumedAtLine: number | null };
+  /** Script lines this call's interviewer spoke, by index, in order. */
+  readonly linesSpoken: readonly number[];
+}
+
+/** The text of a client-created message item (`input_text`, `output_text`, `text` parts). */
+function itemText(item: Record<string, unknown>): string {
+  const content = Array.isArray(item['content']) ? (item['content'] as unknown[]) : [];
+  return content
+    .map((part) => (typeof part === 'object' && part !== null && typeof (part as { text?: unknown }).text === 'string' ? (part as { text: string }).text : ''))
+    .join('')
+    .trim();
+}
+
+const normalise = (text: string) => text.toLowerCase().replace(/[^a-z0-9 ]+/g, '').replace(/\s+/g, ' ').trim();
+
+/**
+ * Where a script continues after the interviewer lines it was given: after the last given line
+ * that is a script line (or the start of one: a line cut off is stored as heard), else after as
+ * many lines as the interviewer had spoken. What the real model does with a conversation handed
+ * to it: continue, not start over.
+ */
+export function resumeLine(scriptLines: readonly string[], interviewerTexts: readonly string[]): number | null {
+  if (interviewerTexts.length === 0) return null;
+  for (let i = interviewerTexts.length - 1; i >= 0; i -= 1) {
+    const given = normalise(interviewerTexts[i] ?? '');
+    if (given === '') continue;
+    const index = scriptLines.findIndex((line) => {
+      const wanted = normalise(line);
+      return wanted === given || (given.length >= 8 && wanted.startsWith(given)) || given.startsWith(wanted);
+    });
+    if (index >= 0) return index + 1;
+  }
+  return interviewerTexts.length;
 }
 
 /**
@@ -71,6 +110,9 @@ export class RealtimeCall {
   private channelClosedByFault = false;
   private readonly outbound = { packets: 0, responses: 0 };
   private eventsSent = 0;
+  private readonly contextItems: { role: string; text: string }[] = [];
+  private resumedAtLine: number | null = null;
+  private readonly linesSpoken: number[] = [];
 
   constructor(private readonly deps: CallDependencies) {
     this.session = deps.session;
@@ -131,6 +173,7 @@ export class RealtimeCall {
     if (text === undefined || this.responding) return;
     // Busy from now, not from the first audio frame: synthesising a line can take a moment.
     this.responding = true;
+    this.linesSpoken.push(Math.min(this.lineIndex, lines.length - 1));
     this.lineIndex += 1;
     this.outbound.responses += 1;
     void this.deps.bank
@@ -150,6 +193,23 @@ export class RealtimeCall {
 
   private rateLimits(): void {
     this.emit({ type: 'rate_limits.updated', rate_limits: RATE_LIMITS });
+  }
+
+  /**
+   * A `conversation.item.create` from the client. Before the interviewer has spoken on this call,
+   * a message item is earlier conversation (a new session given the transcript so far): the
+   * script continues after the last interviewer line among them, and the greeting is not spoken.
+   */
+  addContextItem(item: Record<string, unknown>): void {
+    if (item['type'] !== 'message' || this.outbound.responses > 0) return;
+    const role = typeof item['role'] === 'string' ? item['role'] : 'user';
+    this.contextItems.push({ role, text: itemText(item) });
+    const resumed = resumeLine(
+      this.deps.script.lines,
+      this.contextItems.filter((c) => c.role === 'assistant').map((c) => c.text),
+    );
+    this.resumedAtLine = resumed;
+    if (resumed !== null) this.lineIndex = resumed;
   }
 
   setItem(itemId: string): void {
@@ -201,6 +261,8 @@ export class RealtimeCall {
       outbound: { ...this.outbound },
       sidebands: this.sinks.size,
       eventsSent: this.eventsSent,
+      context: { items: this.contextItems.map((c) => ({ ...c })), resumedAtLine: this.resumedAtLine },
+      linesSpoken: [...this.linesSpoken],
     };
   }
 
@@ -218,7 +280,8 @@ export class RealtimeCall {
       this.emit({ type: 'session.created', session: this.session });
       for (const text of this.early.splice(0)) channel.send(text);
       // A short pause lets the client's first session.update land before the interviewer speaks.
-      if (this.deps.script.openOnConnect !== false) this.later(250, () => this.respond());
+      // A call given earlier conversation waits for the candidate or `response.create`, as the model does.
+      if (this.deps.script.openOnConnect !== false) this.later(250, () => this.contextItems.length === 0 && this.respond());
     });
   }
 

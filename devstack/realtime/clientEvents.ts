@@ -74,6 +74,7 @@ export class ClientEventRouter {
     }
     const item = { id: newId('item'), object: 'realtime.item', status: 'completed', ...(raw as Record<string, unknown>) };
     const previous = this.call.previousItemId;
+    this.call.addContextItem(item);
     this.call.setItem(String(item.id));
     this.call.emit({ type: 'conversation.item.added', previous_item_id: previous, item });
     this.call.emit({ type: 'conversation.item.done', previous_item_id: previous, item });

@@ -49,6 +49,8 @@ export interface RealtimeSimulatorControl {
   calls(): CallSnapshot[];
   call(callId: string): CallSnapshot | undefined;
   hangup(callId: string): Promise<void>;
+  /** The session cap (`session_expired`) of calls started from now on. */
+  setSessionMaxSeconds(seconds: number): void;
 }
 
 /** A running simulator. */
@@ -107,6 +109,9 @@ export async function startRealtimeSimulator(options: RealtimeSimulatorOptions =
       calls: () => sim.snapshots(),
       call: (callId) => sim.snapshot(callId),
       hangup: (callId) => sim.hangup(callId),
+      setSessionMaxSeconds: (seconds) => {
+        sim.sessionMaxMs = seconds * 1000;
+      },
     },
     close() {
       closing ??= (async () => {

@@ -29,8 +29,11 @@ export class RealtimeSimulator {
   private readonly bank = new SpeechBank();
   private readonly calls = new Map<string, RealtimeCall>();
   private readonly ended = new Map<string, CallSnapshot>();
+  /** The session cap of calls started from now on (settable while running, for tests and by hand). */
+  sessionMaxMs: number;
 
   constructor(private readonly settings: SimulatorSettings) {
+    this.sessionMaxMs = settings.sessionMaxMs;
     this.keys = new KeyStore(settings.apiKey);
     this.limiter = new RateLimiter(settings.rateLimitPerMinute);
   }
@@ -70,7 +73,7 @@ export class RealtimeSimulator {
       session: structuredClone(session),
       script: this.settings.script,
       bank: this.bank,
-      sessionMaxMs: this.settings.sessionMaxMs,
+      sessionMaxMs: this.sessionMaxMs,
       faults: faults.filter((f) => f.kind !== 'delay-answer'),
       transcriptionDelayMs: this.settings.transcriptionDelayMs,
       log: this.settings.log,
