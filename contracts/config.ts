@@ -32,6 +32,11 @@ export const StationConfigSchema = z
     allowedMicrophones: z.array(z.string().min(1).max(200)).max(32).default([]),
     maxInterviewMinutes: z.number().int().min(1).max(60).default(60),
     /**
+     * The Realtime provider's session cap in seconds (OpenAI: 60 minutes; Azure: 30). Before it the
+     * station moves the interview to a new realtime session at a turn boundary, with the context.
+     */
+    realtimeSessionMaxSeconds: z.number().int().min(10).max(7200).default(3600),
+    /**
      * Automatic updates: `"off"` freezes the installed version (exam periods), or the channel to
      * follow on the update feed IT hosts (electron-builder's generic feed: `latest*.yml`, `beta*.yml`).
      * Never during an interview, never a downgrade.
@@ -70,6 +75,7 @@ export const PublicConfigSchema = z
     proctorPinSet: z.boolean(),
     allowedMicrophones: z.array(z.string().max(200)).max(32),
     maxInterviewMinutes: z.number().int().min(1).max(60),
+    realtimeSessionMaxSeconds: z.number().int().min(10).max(7200),
     signInAvailable: z.boolean(),
   })
   .strict();
@@ -82,6 +88,7 @@ export function publicConfigOf(config: StationConfig): PublicConfig {
     proctorPinSet: config.proctorPinHash !== undefined,
     allowedMicrophones: config.allowedMicrophones,
     maxInterviewMinutes: config.maxInterviewMinutes,
+    realtimeSessionMaxSeconds: config.realtimeSessionMaxSeconds,
     signInAvailable: config.supabaseUrl !== undefined && config.supabaseAnonKey !== undefined,
   };
 }

@@ -11,6 +11,9 @@ import {
   SdpClientMessageSchema,
   SdpProxyMessageSchema,
   SessionJwtClaimsSchema,
+  SESSION_JWT_MARGIN_SECONDS,
+  SESSION_JWT_MAX_SECONDS,
+  sessionJwtLifetimeSeconds,
   StationConfigSchema,
   stationError,
   TranscriptBatchRequestSchema,
@@ -174,7 +177,12 @@ describe('session JWT claims', () => {
   });
 
   it('refuses a longer lifetime, an unknown permission and a missing session_id', () => {
-    expect(parseContract(SessionJwtClaimsSchema, { ...claims, exp: claims.iat + 3601 })).toMatchObject({ ok: false, error: { field: 'exp' } });
+    // The longest interview (7200 s) plus the margin is accepted; a second more is not.
+    expect(parseContract(SessionJwtClaimsSchema, { ...claims, exp: claims.iat + SESSION_JWT_MAX_SECONDS })).toMatchObject({ ok: true });
+    expect(parseContract(SessionJwtClaimsSchema, { ...claims, exp: claims.iat + SESSION_JWT_MAX_SECONDS + 1 })).toMatchObject({ ok: false, error: { field: 'exp' } });
+    expect(SESSION_JWT_MAX_SECONDS).toBe(7200 + SESSION_JWT_MARGIN_SECONDS);
+    expect(sessionJwtLifetimeSeconds(1800)).toBe(1800 + SESSION_JWT_MARGIN_SECONDS);
+    expect(sessionJwtLifetimeSeconds(7200)).toBe(SESSION_JWT_MAX_SECONDS);
     expect(parseContract(SessionJwtClaimsSchema, { ...claims, permissions: ['admin'] })).toMatchObject({ ok: false, error: { field: 'permissions[0]' } });
     const { session_id: _id, ...noSession } = claims;
     expect(parseContract(SessionJwtClaimsSchema, noSession)).toMatchObject({ ok: false, error: { field: 'session_id' } });

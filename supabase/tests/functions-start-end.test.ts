@@ -3,7 +3,7 @@
 import { jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InterviewEndResponseSchema, InterviewStartResponseSchema } from '../../contracts/edge';
-import { SessionJwtClaimsSchema } from '../../contracts/jwt';
+import { SESSION_JWT_MARGIN_SECONDS, SessionJwtClaimsSchema } from '../../contracts/jwt';
 import { SEED } from '../../devstack/supabase/seedUsers';
 import { invoke, supabaseClient } from './support/clients';
 import { acmeStart, expiredProctorToken, post, signInAs, startFunctionsFixture, written, type FunctionsFixture } from './support/functionsFixture';
@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 describe('interview-start', () => {
-  it('creates the session under RLS and returns a 1 h session JWT for the token service', async () => {
+  it('creates the session under RLS and returns a session JWT for the token service that covers the whole interview (its maximum duration plus the margin)', async () => {
     const proctor = await signInAs(fx.stack, 'proctor@acme.test');
     const { status, body } = await invoke(proctor, 'interview-start', acmeStart({ architecture: 'direct', metadata: { room: 'B2' } }));
     expect(status).toBe(200);
@@ -29,7 +29,7 @@ describe('interview-start', () => {
     const { payload } = await jwtVerify(response.sessionToken, new TextEncoder().encode(fx.stack.sessionJwtSecret));
     const claims = SessionJwtClaimsSchema.parse(payload);
     expect(claims).toMatchObject({ sub: SEED.acme.proctorId, tenant_id: SEED.acme.tenantId, session_id: response.sessionId });
-    expect(claims.exp - claims.iat).toBe(3600);
+    expect(claims.exp - claims.iat).toBe(1800 + SESSION_JWT_MARGIN_SECONDS);
     expect(Date.parse(response.metadata.expiresAt) / 1000).toBe(claims.exp);
 
     const [row] = await fx.sql`select tenant_id, created_by, status, architecture, candidate_ref, session_data from public.interview_sessions where id = ${response.sessionId}`;

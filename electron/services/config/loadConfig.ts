@@ -27,6 +27,7 @@ const ENV_OVERRIDES: Record<string, { key: keyof StationConfig; parse: (value: s
   STATION_REALTIME_URL: { key: 'realtimeUrl', parse: String },
   STATION_KIOSK: { key: 'kiosk', parse: (v) => (v === 'true' ? true : v === 'false' ? false : v) },
   STATION_MAX_INTERVIEW_MINUTES: { key: 'maxInterviewMinutes', parse: Number },
+  STATION_REALTIME_SESSION_MAX_SECONDS: { key: 'realtimeSessionMaxSeconds', parse: Number },
   STATION_LOG_LEVEL: { key: 'logLevel', parse: String },
 };
 

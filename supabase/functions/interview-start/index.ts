@@ -65,7 +65,8 @@ const handler = defineFunction({
           ${tx.json(body.metadata ?? {})}, ${body.consent.noticeVersion}, ${body.consent.acceptedAt})`;
       if (!session) throw new Error('insert returned no row');
       // Minted inside the transaction: if signing fails, no orphan session is left behind.
-      const jwt = await mintSessionJwt(env.sessionJwtSecret, { sub: caller.userId, tenantId, sessionId: session.id });
+      // The JWT lives as long as the interview may, plus a margin (not a fixed hour): issue 14.
+      const jwt = await mintSessionJwt(env.sessionJwtSecret, { sub: caller.userId, tenantId, sessionId: session.id }, undefined, template.max_duration_seconds);
       return { session, template, jwt };
     });
     await touchStation(env, body.stationId);
