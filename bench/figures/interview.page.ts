@@ -13,6 +13,9 @@ export interface Final {
 }
 export interface Probe {
   start: number | null;
+  /** The station's createOffer, and its setRemoteDescription(answer): where the time goes. */
+  offer?: number;
+  answer?: number;
   dcOpen: number | null;
   firstAudio: number | null;
   finals: Final[];
@@ -52,9 +55,18 @@ export function instrument(finalEvents: string[]): void {
   class Probed extends Native {
     constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
       super(...args);
+      const createOffer = this.createOffer.bind(this) as (options?: RTCOfferOptions) => Promise<RTCSessionDescriptionInit>;
+      this.createOffer = ((options?: RTCOfferOptions) => {
+        if (probe.start !== null) probe.offer ??= performance.now();
+        return createOffer(options);
+      }) as RTCPeerConnection['createOffer'];
       this.addEventListener('track', (event) => {
         if (event.track.kind === 'audio') watchAudio(event.streams[0] ?? new MediaStream([event.track]));
       });
+    }
+    override setRemoteDescription(description: RTCSessionDescriptionInit): Promise<void> {
+      if (probe.start !== null && description.type === 'answer') probe.answer ??= performance.now();
+      return super.setRemoteDescription(description);
     }
     override createDataChannel(label: string, init?: RTCDataChannelInit): RTCDataChannel {
       const channel = super.createDataChannel(label, init);
@@ -119,7 +131,7 @@ export function instrument(finalEvents: string[]): void {
 }
 
 /** The bare connect, in the simulator's demo page: key and microphone first, then timed from createOffer. */
-export async function bareConnect(): Promise<{ dcOpen: number; firstAudio: number }> {
+export async function bareConnect(): Promise<{ dcOpen: number; firstAudio: number; answer: number }> {
   const token = ((await (await fetch('/token')).json()) as { value: string }).value;
   const mic = await navigator.mediaDevices.getUserMedia({ audio: true });
   const pc = new RTCPeerConnection();
@@ -137,10 +149,12 @@ export async function bareConnect(): Promise<{ dcOpen: number; firstAudio: numbe
   const offer = await pc.createOffer();
   await pc.setLocalDescription(offer);
   const res = await fetch('/v1/realtime/calls', { method: 'POST', body: offer.sdp, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/sdp' } });
-  await pc.setRemoteDescription({ type: 'answer', sdp: await res.text() });
+  const sdp = await res.text();
+  const answered = performance.now();
+  await pc.setRemoteDescription({ type: 'answer', sdp });
   const until = performance.now() + 20_000;
   while ((probe.dcOpen === null || probe.firstAudio === null) && performance.now() < until) await new Promise((r) => setTimeout(r, 10));
-  const result = { dcOpen: (probe.dcOpen ?? NaN) - start, firstAudio: (probe.firstAudio ?? NaN) - start };
+  const result = { dcOpen: (probe.dcOpen ?? NaN) - start, firstAudio: (probe.firstAudio ?? NaN) - start, answer: answered - start };
   pc.close();
   for (const track of mic.getTracks()) track.stop();
   audio.remove();

@@ -32,6 +32,8 @@ interface Final {
 }
 interface Probe {
   start: number | null;
+  offer?: number;
+  answer?: number;
   dcOpen: number | null;
   firstAudio: number | null;
   finals: Final[];
@@ -39,13 +41,16 @@ interface Probe {
 /** What interview.page.ts runs in the page (type-checked with the DOM library, tsconfig.e2e.json). */
 interface PageCode {
   instrument(finalEvents: string[]): void;
-  bareConnect(): Promise<{ dcOpen: number; firstAudio: number }>;
+  bareConnect(): Promise<{ dcOpen: number; firstAudio: number; answer: number }>;
 }
 const PAGE_MODULE = path.join(import.meta.dirname, 'interview.page.ts');
 /** tsx (esbuild, keepNames) wraps named functions and classes in __name(); the page has none. */
 const NAME_SHIM = 'globalThis.__name ??= (target) => target;';
 
 interface RunResult {
+  /** Start → createOffer, → answer applied (the signalling path), → open. */
+  offer: number;
+  answer: number;
   dcOpen: number;
   firstAudio: number;
   visible: number[];
@@ -66,7 +71,7 @@ export const interview: Bench = {
     const hosts: WebHostProcess[] = [];
     try {
       // The baseline, in the same run and the same browser.
-      const bare: { dcOpen: number; firstAudio: number }[] = [];
+      const bare: { dcOpen: number; firstAudio: number; answer: number }[] = [];
       {
         const context = await browser.newContext();
         const page = await context.newPage();
@@ -102,7 +107,7 @@ export const interview: Bench = {
             await page.addInitScript(instrument, FINAL_EVENTS);
             const result = await oneInterview(page, host.url, `bench-${mode}-${Date.now()}`, sql);
             results[mode].push(result);
-            options.log(`interview ${mode} run ${run + 1}/${runs}: open ${Math.round(result.dcOpen)} ms, first audio ${Math.round(result.firstAudio)} ms; finals visible ${result.visible.map(Math.round).join('/')} ms, durable ${result.durable.map(Math.round).join('/')} ms, Postgres ${result.postgres.map(Math.round).join('/')} ms`);
+            options.log(`interview ${mode} run ${run + 1}/${runs}: offer ${Math.round(result.offer)} ms, answer ${Math.round(result.answer)} ms, open ${Math.round(result.dcOpen)} ms, first audio ${Math.round(result.firstAudio)} ms; finals visible ${result.visible.map(Math.round).join('/')} ms, durable ${result.durable.map(Math.round).join('/')} ms, Postgres ${result.postgres.map(Math.round).join('/')} ms`);
           } finally {
             await context.close();
             await host.stop();
@@ -129,6 +134,12 @@ export const interview: Bench = {
           target: '≤ 1.3×',
           met: judge(options, median(open) <= 1.3 * bareOpen),
           runs,
+          detail: {
+            startToOfferMedianMs: Math.round(median(results[mode].map((r) => r.offer))),
+            startToAnswerMedianMs: Math.round(median(results[mode].map((r) => r.answer))),
+            bareOfferToAnswerMedianMs: Math.round(median(bare.map((b) => b.answer))),
+            perRunMs: open.map(Math.round),
+          },
         });
         rows.push({
           figure: `Start pressed → first interviewer audio at the page, ${mode}`,
@@ -242,6 +253,8 @@ async function oneInterview(page: Page, hostUrl: string, candidateRef: string, s
   await page.getByRole('heading', { name: 'Interview ended' }).waitFor({ timeout: 60_000 });
   const startAt = p.start ?? NaN;
   return {
+    offer: (p.offer ?? NaN) - startAt,
+    answer: (p.answer ?? NaN) - startAt,
     dcOpen: (p.dcOpen ?? NaN) - startAt,
     firstAudio: (p.firstAudio ?? NaN) - startAt,
     visible: p.finals.flatMap((f) => (f.visible === undefined ? [] : [f.visible - f.t])),
