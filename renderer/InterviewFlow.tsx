@@ -4,6 +4,7 @@ import { CheckIn } from './CheckIn';
 import { DeviceCheck } from './DeviceCheck';
 import { EndScreen } from './EndScreen';
 import { InterviewRoom } from './InterviewRoom';
+import { RestoredInterview, useRestorableInterview } from './RestoredInterview';
 import type { InterviewState } from './interview/interviewMachine';
 import type { InterviewPorts, ServiceChecks } from './interview/ports';
 import { useInterview, type InterviewControls } from './interview/useInterview';
@@ -24,13 +25,17 @@ export function InterviewFlow({ ports, config, home }: { ports: InterviewPorts; 
   const { state } = interview;
   const usesMic = state.status !== 'idle' && state.status !== 'ended' && state.status !== 'failed';
   const { checks: services, recheck } = useServiceChecks(ports, state.status === 'deviceCheck');
+  // An interview a crash, restart or reload interrupted comes back here, from this machine's copy.
+  const { restorable, dismiss } = useRestorableInterview(ports, state.status === 'idle');
 
   return (
     <>
       {/* Chromium's echo canceller covers audio played from the peer connection through an element like this. */}
       <audio ref={setAudioElement} autoPlay hidden />
       {state.status === 'idle' &&
-        (checkingIn ? (
+        (restorable ? (
+          <RestoredInterview ports={ports} interview={restorable} onContinue={(history) => (dismiss(), interview.resume(restorable, history))} onDone={dismiss} />
+        ) : checkingIn ? (
           <CheckIn ports={ports} onBack={() => setCheckingIn(false)} onContinue={(c) => (setCheckingIn(false), interview.checkIn(c))} />
         ) : (
           <section className="screen home" aria-label="Station home">
@@ -92,14 +97,14 @@ function WithMicrophone(props: {
     );
   }
   if (state.status === 'connecting' || state.status === 'live' || state.status === 'reconnecting' || state.status === 'ending') {
-    return <Room key={state.session.sessionId} state={state} {...{ ports, interview, mic, audioElement }} maxInterviewMinutes={config.maxInterviewMinutes} />;
+    return <Room key={state.session.sessionId} state={state} {...{ ports, interview, mic, audioElement }} maxInterviewMinutes={config.maxInterviewMinutes} realtimeSessionMaxSeconds={config.realtimeSessionMaxSeconds ?? null} />;
   }
   return null;
 }
 
-function Room(props: { state: Running; ports: InterviewPorts; interview: InterviewControls; mic: MicrophoneControls; audioElement: HTMLAudioElement | null; maxInterviewMinutes: number }) {
+function Room(props: { state: Running; ports: InterviewPorts; interview: InterviewControls; mic: MicrophoneControls; audioElement: HTMLAudioElement | null; maxInterviewMinutes: number; realtimeSessionMaxSeconds: number | null }) {
   const { state, ports, interview, mic, audioElement } = props;
-  const room = useInterviewRoom(ports, interview, state, mic.stream, audioElement, props.maxInterviewMinutes);
+  const room = useInterviewRoom(ports, interview, state, mic.stream, audioElement, props.maxInterviewMinutes, props.realtimeSessionMaxSeconds);
   const notices = [room.providerNotice && `The AI service reported: ${room.providerNotice}`, describeNotice(interview.notice)].filter((n): n is string => Boolean(n));
   return (
     <InterviewRoom

@@ -38,6 +38,31 @@ export function toStationError(error: unknown): StationError {
 }
 
 /**
+ * The recovery map (the reference design's): what a failed connection attempt calls for.
+ * - `retry-with-backoff`: the SDP exchange or a service on the way failed (5xx, 429, offline): the
+ *   same kind of attempt again after exponential backoff with jitter;
+ * - `new-session`: the WebRTC connection itself failed or dropped: a new realtime session (a new
+ *   offer, a new call; the room gives it the transcript so far), after backoff;
+ * - `refresh-and-retry`: authentication failed (an ephemeral key expired before it started the
+ *   call): the next attempt gets fresh credentials (each attempt mints its own key) at once;
+ * - `stop`: retrying cannot help (the session ended, the input was refused).
+ */
+export type Recovery = 'retry-with-backoff' | 'new-session' | 'refresh-and-retry' | 'stop';
+
+export function recoveryFor(error: StationError): Recovery {
+  switch (error.code) {
+    case 'WEBRTC_CONNECTION_FAILED':
+      return 'new-session';
+    case 'AUTHENTICATION_FAILED':
+      return 'refresh-and-retry';
+    case 'SDP_EXCHANGE_FAILED':
+      return 'retry-with-backoff';
+    default:
+      return error.retryable ? 'retry-with-backoff' : 'stop';
+  }
+}
+
+/**
  * Runs `operation` until it succeeds, a non-retryable error occurs, the attempts run out or the
  * caller cancels. Throws the last error as a StationFailure.
  */
@@ -51,8 +76,10 @@ export async function withRetry<T>(operation: (attempt: number) => Promise<T>, p
       return await operation(attempt);
     } catch (error) {
       last = toStationError(error);
-      if (!last.retryable || attempt === policy.attempts || deps.cancelled()) break;
-      await deps.sleep(backoffDelay(attempt, policy, deps.random));
+      const recovery = recoveryFor(last);
+      if (recovery === 'stop' || attempt === policy.attempts || deps.cancelled()) break;
+      // Fresh credentials need no wait (the next attempt mints them); everything else backs off.
+      if (recovery !== 'refresh-and-retry') await deps.sleep(backoffDelay(attempt, policy, deps.random));
     }
   }
   throw new StationFailure(last);

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { RealtimeServerEvent } from '@interview-station/contracts';
 import { continuityEvents } from './continuity';
+import { rolloverDecision, TurnTracker } from './rollover';
 import type { InterviewControls } from './useInterview';
 import { wantsConnection, type InterviewState } from './interviewMachine';
 import type { InterviewPorts } from './ports';
@@ -35,23 +36,31 @@ export function useInterviewRoom(
   stream: MediaStream | null,
   audioElement: HTMLAudioElement | null,
   maxInterviewMinutes: number | null,
+  /** The provider's session cap (config `realtimeSessionMaxSeconds`); the room rolls over before it. */
+  realtimeSessionMaxSeconds: number | null = null,
 ): RoomControls {
   const { session } = state;
-  const transcript = useTranscriptManager(ports, session.sessionId);
+  const transcript = useTranscriptManager(ports, session.sessionId, state.restoredHistory);
   const direct = useOpenAIConnection(ports, session, interview.prefetchedToken);
   const hybrid = useSDPProxy(ports, session);
   const [providerNotice, setProviderNotice] = useState<string | null>(null);
   const { connected, lost, attempt, failed, requestEnd, completeEnd } = interview;
   const { handle, callStarted, finals, drain } = transcript;
   const markedLive = useRef(false);
+  const [turns] = useState(() => new TurnTracker());
+  /** When the current realtime call opened (epoch ms); null while none is open or one is being replaced. */
+  const callOpenedAt = useRef<number | null>(null);
 
   const onEvent = useCallback(
     (event: unknown) => {
       handle(event);
+      turns.handle(event, Date.now());
       const error = (event as Partial<Extract<RealtimeServerEvent, { type: 'error' }>>)?.type === 'error' ? (event as Extract<RealtimeServerEvent, { type: 'error' }>).error : null;
-      if (error) setProviderNotice(error.message);
+      // The cap reached anyway (a rollover could not happen in time): the drop path reconnects with
+      // the context, and the room says "Reconnecting"; the provider's wording adds nothing.
+      if (error && error.code !== 'session_expired') setProviderNotice(error.message);
     },
-    [handle],
+    [handle, turns],
   );
 
   const webrtc = useWebRTC({
@@ -60,20 +69,44 @@ export function useInterviewRoom(
     audioElement,
     prepare: session.architecture === 'direct' ? direct : hybrid,
     onEvent,
-    onOpen: (call, reconnected) => {
+    onOpen: (call, reconnected, rolledOver) => {
       callStarted();
-      if (reconnected) for (const event of continuityEvents(finals())) call.send(event);
+      turns.reset();
+      callOpenedAt.current = Date.now();
+      // A restored interview's first call continues it too: the journal's transcript is its context.
+      const resumed = !markedLive.current && (state.restoredHistory?.length ?? 0) > 0;
+      if (reconnected || rolledOver || resumed) for (const event of continuityEvents(finals(), rolledOver ? 'rollover' : 'reconnect')) call.send(event);
       connected(Date.now());
       if (!markedLive.current) {
         markedLive.current = true;
         void ports.markLive(session.sessionId);
       }
     },
-    onLost: lost,
+    onLost: (error) => {
+      callOpenedAt.current = null;
+      lost(error);
+    },
     onAttempt: attempt,
     // Store what was said before the room closes on the failure: never lose an entry.
     onFailed: (error) => void drain(END_DRAIN_MS).then(() => failed(error)),
   });
+
+  // Rollover before the provider's cap: checked twice a second, acted on at a turn boundary.
+  const { rollover } = webrtc;
+  const isLive = state.status === 'live';
+  useEffect(() => {
+    if (!isLive || realtimeSessionMaxSeconds === null) return;
+    const timer = setInterval(() => {
+      const openedAt = callOpenedAt.current;
+      if (openedAt === null) return;
+      const now = Date.now();
+      const decision = rolloverDecision(now - openedAt, realtimeSessionMaxSeconds, turns.atBoundary(now));
+      if (decision === 'wait') return;
+      callOpenedAt.current = null;
+      if (!rollover()) callOpenedAt.current = openedAt;
+    }, 500);
+    return () => clearInterval(timer);
+  }, [isLive, realtimeSessionMaxSeconds, rollover, turns]);
 
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {

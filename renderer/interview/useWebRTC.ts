@@ -15,8 +15,11 @@ export interface WebRTCOptions {
   /** Per attempt: the mode's ICE servers and SDP exchange (useSDPProxy or useOpenAIConnection). */
   readonly prepare: () => Promise<CallSetup>;
   readonly onEvent: (event: unknown) => void;
-  /** The call's data channel opened; `reconnected` when it replaces a dropped call. */
-  readonly onOpen: (call: RealtimeCall, reconnected: boolean) => void;
+  /**
+   * The call's data channel opened; `reconnected` when it replaces a dropped call, `rolledOver`
+   * when it replaces a call the station closed itself before the provider's session cap.
+   */
+  readonly onOpen: (call: RealtimeCall, reconnected: boolean, rolledOver: boolean) => void;
   readonly onLost: (error: StationError) => void;
   readonly onAttempt: (attempt: number) => void;
   /** Every attempt failed (or one failed in a way retrying cannot fix). */
@@ -27,10 +30,16 @@ export interface WebRTCOptions {
  * Orchestrates one interview's calls: connect with retries while `active`, rebuild after a drop
  * (useRetry again), close when no longer active. The imperative peer code is in peerConnection.ts.
  */
-export function useWebRTC(options: WebRTCOptions): { readonly status: ConnectionStatus; send(event: Record<string, unknown>): boolean } {
+export function useWebRTC(options: WebRTCOptions): {
+  readonly status: ConnectionStatus;
+  send(event: Record<string, unknown>): boolean;
+  /** Close the open call and move to a new realtime session (before the provider's cap); false if no call is open. */
+  rollover(): boolean;
+} {
   const [status, dispatch] = useConnectionState();
   const retry = useRetry();
   const call = useRef<RealtimeCall | null>(null);
+  const rolloverNow = useRef<(() => boolean) | null>(null);
   const latest = useRef(options);
   useEffect(() => {
     latest.current = options;
@@ -40,10 +49,10 @@ export function useWebRTC(options: WebRTCOptions): { readonly status: Connection
   useEffect(() => {
     if (!ready) return;
     let disposed = false;
-    const connect = (reconnecting: boolean) => {
+    const connect = (reconnecting: boolean, rolledOver = false) => {
       const { stream, audioElement } = latest.current;
       if (!stream || !audioElement || disposed) return;
-      dispatch({ type: reconnecting ? 'lost' : 'connect' });
+      dispatch({ type: reconnecting || rolledOver ? 'lost' : 'connect' });
       void retry
         .run(
           async () => {
@@ -72,7 +81,7 @@ export function useWebRTC(options: WebRTCOptions): { readonly status: Connection
             if (disposed) return opened.close();
             call.current = opened;
             dispatch({ type: 'open' });
-            latest.current.onOpen(opened, reconnecting);
+            latest.current.onOpen(opened, reconnecting, rolledOver);
           },
           (error: unknown) => {
             if (disposed) return;
@@ -82,8 +91,18 @@ export function useWebRTC(options: WebRTCOptions): { readonly status: Connection
         );
     };
     connect(false);
+    rolloverNow.current = () => {
+      const open = call.current;
+      if (!open || disposed) return false;
+      // Closed by us: not a drop (no onLost, the room stays "Live"); the next call gets the context.
+      call.current = null;
+      open.close();
+      connect(false, true);
+      return true;
+    };
     return () => {
       disposed = true;
+      rolloverNow.current = null;
       retry.cancel();
       dispatch({ type: 'disconnect' });
       call.current?.close();
@@ -93,5 +112,6 @@ export function useWebRTC(options: WebRTCOptions): { readonly status: Connection
   }, [ready, retry, dispatch]);
 
   const send = useCallback((event: Record<string, unknown>) => call.current?.send(event) ?? false, []);
-  return { status, send };
+  const rollover = useCallback(() => rolloverNow.current?.() ?? false, []);
+  return { status, send, rollover };
 }
