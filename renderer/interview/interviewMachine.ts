@@ -1,5 +1,6 @@
 import type { EndReason, InterviewEndResponse, StationError } from '@interview-station/contracts';
 import type { ConsentRecord, StartedInterview } from './ports';
+import type { TranscriptLine } from './transcriptManager';
 
 /**
  * The interview's life as a pure reducer over a discriminated union:
@@ -29,6 +30,11 @@ interface Running {
   readonly session: StartedInterview;
   /** When the interview first went live (epoch ms); elapsed time counts from here, across reconnects. */
   readonly liveSince: number | null;
+  /**
+   * Restored after a crash, restart or reload: what this machine's journal held. The room starts
+   * its transcript from it and gives the new call it as context.
+   */
+  readonly restoredHistory?: readonly TranscriptLine[];
 }
 
 export type InterviewState =
@@ -56,6 +62,8 @@ export type InterviewEvent =
   | { readonly type: 'SESSION_FAILED'; readonly error: StationError }
   | { readonly type: 'RETRY_SESSION' }
   | { readonly type: 'START_PRESSED' }
+  /** Continue an interview restored from this machine's copy: a new call, with the context. */
+  | { readonly type: 'RESUMED'; readonly checkIn: CheckIn; readonly session: StartedInterview; readonly liveSince: number | null; readonly history: readonly TranscriptLine[] }
   | { readonly type: 'CANCELLED' }
   | { readonly type: 'CONNECTED'; readonly at: number }
   | { readonly type: 'CONNECTION_LOST'; readonly error: StationError }
@@ -93,6 +101,11 @@ export function interviewReducer(state: InterviewState, event: InterviewEvent): 
       if (state.session.status === 'ready') return connecting(state.checkIn, state.session.session);
       if (state.session.status === 'pending') return { status: 'starting', checkIn: state.checkIn, session: state.session };
       return state;
+
+    case 'RESUMED':
+      return state.status === 'idle'
+        ? { status: 'connecting', checkIn: event.checkIn, session: event.session, attempt: 1, liveSince: event.liveSince, restoredHistory: event.history }
+        : state;
 
     case 'CANCELLED':
       return state.status === 'deviceCheck' || state.status === 'starting' ? initialInterviewState : state;
@@ -137,7 +150,7 @@ function connecting(checkIn: CheckIn, session: StartedInterview): InterviewState
 }
 
 function running(state: Running): Running {
-  return { checkIn: state.checkIn, session: state.session, liveSince: state.liveSince };
+  return { checkIn: state.checkIn, session: state.session, liveSince: state.liveSince, ...(state.restoredHistory ? { restoredHistory: state.restoredHistory } : {}) };
 }
 
 function live(state: Running, liveSince: number, calls: number): InterviewState {

@@ -39,6 +39,44 @@ export interface InterviewPorts {
   onSyncStatusChanged(listener: (status: SyncStatus) => void): () => void;
   /** What main and the token service learn during an interview (ended remotely, sideband, uploads). */
   onStateChanged(listener: (event: InterviewStateEvent) => void): () => void;
+  /** The interview this station started and has not ended (after a crash, restart or reload), or null. */
+  activeInterview(): Promise<Result<RestorableInterview | null>>;
+  /** What this station's journal holds for a session, in speech order. */
+  savedTranscript(sessionId: string): Promise<Result<readonly SavedEntry[]>>;
+  /** The interviews held on this station (proctor/recruiter list). */
+  listLocalInterviews(): Promise<Result<readonly LocalInterview[]>>;
+  exportTranscript(sessionId: string, format: 'json' | 'text'): Promise<Result<{ readonly filename: string; readonly mimeType: string; readonly content: string }>>;
+}
+
+/** An interview to take up again: the session as the room needs it, and what check-in gave. */
+export interface RestorableInterview {
+  readonly session: StartedInterview;
+  readonly candidateRef: string;
+  readonly templateId: string;
+  readonly consent: ConsentRecord;
+  /** Epoch ms of its first live moment, or null. */
+  readonly liveSince: number | null;
+  readonly restoredFrom: 'run' | 'restart';
+}
+
+/** One journaled entry, as the restored view shows it. */
+export interface SavedEntry {
+  readonly key: string;
+  readonly speaker: 'ai' | 'candidate';
+  readonly text: string;
+  readonly speechStartedAt: string;
+}
+
+/** One interview held on this station. */
+export interface LocalInterview {
+  readonly sessionId: string;
+  readonly candidateRef: string | null;
+  readonly startedAt: string | null;
+  readonly endedAt: string | null;
+  readonly saved: number;
+  readonly unsynced: number;
+  readonly active: boolean;
+  readonly endPending: boolean;
 }
 
 /** One template in the check-in's "Interview" picker. */

@@ -1,5 +1,5 @@
 import { MAX_APPEND_BATCH, transcriptKeyString, type Result, type StationApi, type TranscriptEntryInput } from '@interview-station/contracts';
-import type { AppendOutcome, InterviewPorts, InterviewStateEvent, ServiceChecks } from './ports';
+import type { AppendOutcome, InterviewPorts, InterviewStateEvent, RestorableInterview, ServiceChecks } from './ports';
 
 /**
  * Adapts `window.station` to `InterviewPorts`: each port is one channel of contracts/ipc.ts.
@@ -66,6 +66,39 @@ export function createStationPorts(station: StationApi): InterviewPorts {
     syncStatus: () => station.sync.status(),
     onSyncStatusChanged: (listener) => station.sync.onStatusChanged(listener),
     onStateChanged: (listener: (event: InterviewStateEvent) => void) => station.interview.onStateChanged(listener),
+
+    activeInterview: async () => {
+      const result = await station.interview.active();
+      if (!result.ok) return result;
+      const found = result.value.interview;
+      if (!found) return { ok: true, value: null };
+      const { sessionId, architecture, model, maxDurationSeconds, startedAt, iceServers, candidateRef, templateId, consent, liveSince, restoredFrom } = found;
+      return {
+        ok: true,
+        value: {
+          session: { sessionId, architecture, model, maxDurationSeconds, startedAt, iceServers },
+          candidateRef,
+          templateId,
+          consent,
+          liveSince: liveSince === null ? null : Date.parse(liveSince),
+          restoredFrom,
+        } satisfies RestorableInterview,
+      };
+    },
+
+    savedTranscript: async (sessionId) => {
+      const result = await station.transcript.list({ sessionId });
+      if (!result.ok) return result;
+      const entries = [...result.value.entries].sort((a, b) => Date.parse(a.speechStartedAt) - Date.parse(b.speechStartedAt));
+      return { ok: true, value: entries.map((e) => ({ key: transcriptKeyString(e), speaker: e.speaker, text: e.content, speechStartedAt: e.speechStartedAt })) };
+    },
+
+    listLocalInterviews: async () => {
+      const result = await station.interview.listLocal();
+      return result.ok ? { ok: true, value: result.value.interviews } : result;
+    },
+
+    exportTranscript: (sessionId, format) => station.transcript.export({ sessionId, format }),
   };
 }
 

@@ -172,6 +172,19 @@ export class TranscriptManager {
     this.version += 1;
   }
 
+  /**
+   * The interview was restored after a crash or restart: what the journal already holds becomes
+   * the start of the live view and of the context a new call is given. Never stored again.
+   */
+  restore(lines: readonly TranscriptLine[]): void {
+    for (const line of lines) {
+      if (this.byKey.has(line.key)) continue;
+      this.stored.add(line.key);
+      this.byKey.set(line.key, { key: line.key, itemId: '', contentIndex: 0, speaker: line.speaker, text: line.text, status: line.status, startedAt: line.startedAt, seq: this.seq++, responseId: null });
+    }
+    this.version += 1;
+  }
+
   /** Entries ready to append, in speech order; each is handed out once. */
   takeReady(): TranscriptEntryInput[] {
     const ready = this.outbox.sort((a, b) => Date.parse(a.speechStartedAt) - Date.parse(b.speechStartedAt));

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import type { EndReason, StationError } from '@interview-station/contracts';
 import { initialInterviewState, interviewReducer, sessionIdOf, type CheckIn, type InterviewState } from './interviewMachine';
-import type { InterviewPorts, InterviewStateEvent, RealtimeToken } from './ports';
+import type { InterviewPorts, InterviewStateEvent, RealtimeToken, RestorableInterview } from './ports';
+import type { TranscriptLine } from './transcriptManager';
 
 export interface InterviewControls {
   readonly state: InterviewState;
@@ -12,6 +13,8 @@ export interface InterviewControls {
   /** What main pushed last for this interview (ended remotely, time warning, sideband, uploads). */
   readonly notice: InterviewStateEvent | null;
   checkIn(checkIn: CheckIn): void;
+  /** Continue an interview restored from this machine's copy (a new realtime session with the context). */
+  resume(restored: RestorableInterview, history: readonly TranscriptLine[]): void;
   retrySession(): void;
   start(): void;
   cancel(): void;
@@ -92,6 +95,16 @@ export function useInterview(ports: InterviewPorts): InterviewControls {
     [prepare],
   );
 
+  const resume = useCallback((restored: RestorableInterview, history: readonly TranscriptLine[]) => {
+    const { candidateRef, templateId, consent, session, liveSince } = restored;
+    const resumedCheckIn: CheckIn = { candidateRef, templateId, templateName: 'Restored interview', consent };
+    activeCheckIn.current = resumedCheckIn;
+    setPrefetchedToken(null);
+    setKeyMinted(null);
+    setNotice(null);
+    dispatch({ type: 'RESUMED', checkIn: resumedCheckIn, session, liveSince, history });
+  }, []);
+
   const retrySession = useCallback(() => {
     const checkInNow = activeCheckIn.current;
     if (!checkInNow) return;
@@ -143,6 +156,7 @@ export function useInterview(ports: InterviewPorts): InterviewControls {
     keyMinted,
     notice,
     checkIn,
+    resume,
     retrySession,
     start: useCallback(() => dispatch({ type: 'START_PRESSED' }), []),
     cancel,

@@ -21,10 +21,15 @@ export interface TranscriptControls {
  * The live transcript and its way to main's journal: the pure TranscriptManager decides, this hook
  * only times it (every APPEND_INTERVAL_MS: release held entries, send one batch) and re-renders.
  */
-export function useTranscriptManager(ports: InterviewPorts, sessionId: string): TranscriptControls {
-  const [manager] = useState(() => new TranscriptManager(sessionId));
+export function useTranscriptManager(ports: InterviewPorts, sessionId: string, restored: readonly TranscriptLine[] = []): TranscriptControls {
+  const [manager] = useState(() => {
+    const created = new TranscriptManager(sessionId);
+    // A restored interview starts from what this machine's journal holds.
+    if (restored.length > 0) created.restore(restored);
+    return created;
+  });
   const [queue] = useState(() => new AppendQueue());
-  const [view, setView] = useState({ lines: [] as TranscriptLine[], speaking: false, counts: queue.counts() });
+  const [view, setView] = useState({ lines: manager.lines(), speaking: false, counts: queue.counts() });
 
   const refresh = useCallback(() => setView({ lines: manager.lines(), speaking: manager.interviewerSpeaking, counts: queue.counts() }), [manager, queue]);
 

@@ -68,7 +68,8 @@ export async function startWebHostProcess(options: WebHostOptions = {}): Promise
     ...ready,
     dataDir,
     stop: async () => {
-      if (child.exitCode === null) {
+      // A host already killed (kill()) has a signalCode and no exitCode: nothing to wait for.
+      if (child.exitCode === null && child.signalCode === null) {
         await new Promise<void>((resolve) => {
           child.once('exit', () => resolve());
           child.kill('SIGTERM');

@@ -1,0 +1,243 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SEED, SEED_PASSWORD } from '../../devstack/supabase/seedUsers';
+import { startGate, type Gate } from '../../electron/services/sync/stackProxies.fixture';
+import { launchChromium } from '../support/chromium';
+import { ARTIFACTS, ROOT } from '../support/paths';
+import { startWebHostProcess, type WebHostProcess } from '../support/webHostProcess';
+
+/**
+ * Issue 14, in Debian Chromium through the web host against the whole local stack: the station's
+ * main-process services are SIGKILLed mid-interview and started again on the same data folder, the
+ * page reloaded → the interview is restored from this machine's copy with every acknowledged entry,
+ * continues (Live again), ends, and Postgres holds each entry exactly once. And an end made while
+ * the edge functions are unreachable survives a restart of the web host and reaches the server
+ * once they are back.
+ */
+
+interface RunningStack {
+  info: Record<string, unknown>;
+  stop(): Promise<void>;
+}
+interface StackComponent {
+  readonly name: string;
+}
+interface StackModule {
+  supabaseComponent: StackComponent;
+  realtimeComponent: StackComponent;
+  tokenServiceComponent: StackComponent;
+  startStack(components: readonly StackComponent[], options: { temp: boolean }): Promise<RunningStack>;
+}
+
+const FAKE_MIC = path.join(ROOT, 'devstack/realtime/fixtures/candidate.wav');
+let stack: RunningStack;
+let sql: postgres.Sql;
+let browser: Browser;
+const hosts: WebHostProcess[] = [];
+const gates: Gate[] = [];
+const dataDirs: string[] = [];
+
+beforeAll(async () => {
+  const module = (await import(path.join(ROOT, 'devstack', 'stack.ts'))) as StackModule;
+  stack = await module.startStack([module.supabaseComponent, module.realtimeComponent, module.tokenServiceComponent], { temp: true });
+  sql = postgres(String(stack.info['dbUrl']), { max: 2 });
+  browser = await launchChromium([`--use-file-for-fake-audio-capture=${FAKE_MIC}`, '--autoplay-policy=no-user-gesture-required', '--allow-loopback-in-peer-connection']);
+  mkdirSync(ARTIFACTS, { recursive: true });
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  for (const host of hosts) await host.stop();
+  for (const gate of gates) await gate.close();
+  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+  await sql?.end();
+  await stack?.stop();
+}, 60_000);
+
+/** One station machine: its data folder and its secret key stay across restarts of its web host. */
+function machine(): { dataDir: string; secretKey: string } {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'station-restore-'));
+  dataDirs.push(dataDir);
+  return { dataDir, secretKey: randomBytes(32).toString('hex') };
+}
+
+async function station(at: { dataDir: string; secretKey: string }, supabaseUrl = String(stack.info['supabaseUrl'])): Promise<WebHostProcess> {
+  const host = await startWebHostProcess({
+    dataDir: at.dataDir,
+    env: {
+      STATION_SUPABASE_URL: supabaseUrl,
+      STATION_SUPABASE_ANON_KEY: String(stack.info['anonKey']),
+      STATION_TOKEN_SERVICE_URL: String(stack.info['tokenServiceUrl']),
+      STATION_REALTIME_URL: String(stack.info['realtimeUrl']),
+      STATION_CONNECTION_MODE: 'direct',
+      STATION_ID: SEED.acme.stationId,
+      STATION_WEBHOST_SECRET_KEY: at.secretKey,
+    },
+  });
+  hosts.push(host);
+  return host;
+}
+
+async function openSignedIn(host: WebHostProcess, problems: string[]): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.on('pageerror', (error) => problems.push(error.message));
+  await page.goto(host.url);
+  await page.getByLabel('Email').fill('proctor@acme.test');
+  await page.getByLabel('Password').fill(SEED_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('signed-in-as').waitFor({ timeout: 30_000 });
+  return page;
+}
+
+async function checkInAndGoLive(page: Page, candidateRef: string): Promise<void> {
+  await page.getByRole('button', { name: 'New interview' }).click();
+  await page.getByLabel('Candidate reference').fill(candidateRef);
+  const picker = page.getByLabel('Interview', { exact: true });
+  await expect.poll(() => picker.locator('option:checked').textContent(), { timeout: 30_000 }).toContain('Support engineer screen');
+  await page.getByRole('checkbox', { name: /^I agree/ }).check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  const start = page.getByRole('button', { name: 'Start interview' });
+  await expect.poll(() => start.isEnabled(), { timeout: 60_000 }).toBe(true);
+  await start.click();
+  await page.getByRole('status').filter({ hasText: /^Live/ }).waitFor({ timeout: 60_000 });
+}
+
+async function finalLines(page: Page): Promise<{ speaker: string; text: string }[]> {
+  return page
+    .getByRole('log', { name: 'Transcript' })
+    .locator('li[aria-busy="false"]')
+    .evaluateAll((items) => items.map((li) => ({ speaker: li.querySelector('.speaker')?.textContent ?? '', text: li.querySelector('.text')?.textContent ?? '' })));
+}
+
+interface JournalEntry {
+  itemId: string;
+  contentIndex: number;
+  speaker: 'ai' | 'candidate';
+  content: string;
+  speechStartedAt: string;
+}
+
+async function journal(page: Page, sessionId: string): Promise<{ entries: JournalEntry[]; unsynced: number }> {
+  const listed = await page.evaluate((id) => window.station.transcript.list({ sessionId: id }), sessionId);
+  if (!listed.ok) throw new Error(`transcript.list: ${listed.error.message}`);
+  return listed.value;
+}
+
+async function sessionOf(candidateRef: string): Promise<string> {
+  const [row] = await sql<{ id: string }[]>`select id from public.interview_sessions where candidate_ref = ${candidateRef}`;
+  if (!row) throw new Error(`no session for ${candidateRef}`);
+  return row.id;
+}
+
+async function statusOf(sessionId: string): Promise<string | undefined> {
+  return (await sql<{ status: string }[]>`select status::text as status from public.interview_sessions where id = ${sessionId}`)[0]?.status;
+}
+
+describe('the station is killed mid-interview and comes back', () => {
+  it('restores the interview from this machine\'s copy with every acknowledged entry, continues it, ends it; Postgres has each entry once', async () => {
+    const problems: string[] = [];
+    const at = machine();
+    const first = await station(at);
+    const page = await openSignedIn(first, problems);
+    const candidateRef = `e2e-restore-${Date.now()}`;
+    await checkInAndGoLive(page, candidateRef);
+    const sessionId = await sessionOf(candidateRef);
+    // Some of the interview is said and acknowledged (durable in the journal) before the crash.
+    await expect
+      .poll(async () => new Set((await journal(page, sessionId)).entries.map((e) => e.speaker)), { timeout: 120_000, interval: 1000 })
+      .toEqual(new Set(['ai', 'candidate']));
+    const acknowledged = (await journal(page, sessionId)).entries;
+
+    await first.kill();
+    const second = await station(at);
+    await page.goto(second.url);
+
+    // Restored: still signed in (the secret store), and the interview comes back from the journal.
+    await page.getByRole('heading', { name: 'Interview restored' }).waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('restored-notice').textContent()).toContain("restored from this machine's copy");
+    expect(await page.getByTestId('restored-candidate').textContent()).toBe(candidateRef);
+    const shown = await finalLines(page);
+    expect(shown.length).toBeGreaterThanOrEqual(acknowledged.length);
+    for (const entry of acknowledged) expect(shown.map((line) => line.text)).toContain(entry.content);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'restore-restored.png'), fullPage: true });
+
+    // Continue: a new realtime session (context from the journal), Live again, the room keeps the earlier lines.
+    await page.getByRole('button', { name: 'Continue interview' }).click();
+    await page.getByRole('status').filter({ hasText: /^Live/ }).waitFor({ timeout: 60_000 });
+    await expect.poll(async () => (await finalLines(page)).length, { timeout: 120_000, interval: 1000 }).toBeGreaterThan(shown.length);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'restore-continued.png'), fullPage: true });
+
+    await page.getByRole('button', { name: 'End interview' }).click();
+    await page.getByRole('button', { name: 'End now' }).click();
+    await page.getByRole('heading', { name: 'Interview ended' }).waitFor({ timeout: 60_000 });
+
+    // Postgres: every journaled entry (those before the crash among them) exactly once.
+    const { entries } = await journal(page, sessionId);
+    for (const entry of acknowledged) expect(entries.some((e) => e.itemId === entry.itemId && e.contentIndex === entry.contentIndex)).toBe(true);
+    let rows: { item_id: string; content_index: number; copies: number }[] = [];
+    await expect
+      .poll(
+        async () => {
+          rows = await sql`select item_id, content_index, count(*) over (partition by item_id, content_index)::int as copies
+                           from public.transcript_entries where session_id = ${sessionId}`;
+          return rows.length;
+        },
+        { timeout: 60_000, interval: 1000 },
+      )
+      .toBe(entries.length);
+    expect(rows.every((row) => row.copies === 1)).toBe(true);
+    expect(new Set(rows.map((r) => `${r.item_id}/${r.content_index}`))).toEqual(new Set(entries.map((e) => `${e.itemId}/${e.contentIndex}`)));
+    await expect.poll(() => statusOf(sessionId), { timeout: 30_000 }).toBe('ended');
+    // Nothing restorable is left once it ended.
+    const active = await page.evaluate(() => window.station.interview.active());
+    expect(active).toEqual({ ok: true, value: { interview: null } });
+    expect(problems).toEqual([]);
+  }, 480_000);
+});
+
+describe('ending while the edge functions are unreachable', () => {
+  it('queues the end durably: the web host restarts, the functions come back, the session row is ended', async () => {
+    const problems: string[] = [];
+    const gate = await startGate(String(stack.info['supabaseUrl']));
+    gates.push(gate);
+    const at = machine();
+    const first = await station(at, gate.url);
+    const page = await openSignedIn(first, problems);
+    const candidateRef = `e2e-end-offline-${Date.now()}`;
+    await checkInAndGoLive(page, candidateRef);
+    const sessionId = await sessionOf(candidateRef);
+    await expect.poll(() => statusOf(sessionId), { timeout: 30_000 }).toBe('live');
+
+    await gate.close();
+    await page.getByRole('button', { name: 'End interview' }).click();
+    await page.getByRole('button', { name: 'End now' }).click();
+    await page.getByRole('heading', { name: 'Interview ended' }).waitFor({ timeout: 60_000 });
+    await page.getByText('The server has not confirmed the end yet').waitFor({ timeout: 30_000 });
+    expect(await statusOf(sessionId)).toBe('live');
+
+    // The station restarts while the functions are still unreachable, then they come back.
+    await first.kill();
+    const second = await station(at, gate.url);
+    await page.goto(second.url);
+    await page.getByTestId('signed-in-as').waitFor({ timeout: 60_000 });
+    // Ended here: nothing to restore.
+    expect(await page.getByRole('heading', { name: 'Interview restored' }).count()).toBe(0);
+    const listed = await page.evaluate(() => window.station.interview.listLocal());
+    expect(listed.ok && listed.value.interviews.find((i) => i.sessionId === sessionId)).toMatchObject({ candidateRef, endPending: true, active: false });
+    await gate.open();
+    await expect.poll(() => statusOf(sessionId), { timeout: 120_000, interval: 1000 }).toBe('ended');
+    await expect
+      .poll(async () => {
+        const after = await page.evaluate(() => window.station.interview.listLocal());
+        return after.ok ? after.value.interviews.find((i) => i.sessionId === sessionId)?.endPending : undefined;
+      }, { timeout: 30_000 })
+      .toBe(false);
+    expect(problems).toEqual([]);
+  }, 480_000);
+});
