@@ -8,6 +8,7 @@ import { makeApiKeys } from './keys';
 import { applySupabaseBase, runMigrations, runSeed } from './migrate';
 import { startPostgres } from './postgres';
 import { SEED_USERS, type SeedUser } from './seedUsers';
+import { startStaleSessionCloser } from './staleSessions';
 
 /** The local Supabase: real Postgres, the auth stand-in, and the real functions under Deno. */
 export interface SupabaseStack {
@@ -61,6 +62,12 @@ export async function startSupabaseStack(options: SupabaseStackOptions = {}): Pr
     await applySupabaseBase(sql);
     await runMigrations(sql);
     if (options.seed !== false) await runSeed(sql);
+    // What pg_cron does on hosted Supabase: sessions never ended are closed after max + grace.
+    const staleSessions = startStaleSessionCloser(sql, {
+      onClosed: (count) => log('postgres', `closed ${count} session(s) past their maximum duration plus grace (app.close_stale_sessions)`),
+      onError: (error) => log('postgres', `app.close_stale_sessions failed: ${error instanceof Error ? error.message : String(error)}`),
+    });
+    stops.push(() => staleSessions.stop());
 
     const keys = await makeApiKeys();
     const sessionJwtSecret = randomBytes(32).toString('base64url');
