@@ -4,6 +4,7 @@ import { CheckIn } from './CheckIn';
 import { DeviceCheck } from './DeviceCheck';
 import { EndScreen } from './EndScreen';
 import { InterviewRoom } from './InterviewRoom';
+import { LocalInterviews } from './LocalInterviews';
 import { RestoredInterview, useRestorableInterview } from './RestoredInterview';
 import type { InterviewState } from './interview/interviewMachine';
 import type { InterviewPorts, ServiceChecks } from './interview/ports';
@@ -21,6 +22,7 @@ type Running = Extract<InterviewState, { status: 'connecting' | 'live' | 'reconn
 export function InterviewFlow({ ports, config, home }: { ports: InterviewPorts; config: PublicConfig; home: ReactNode }) {
   const interview = useInterview(ports);
   const [checkingIn, setCheckingIn] = useState(false);
+  const [listing, setListing] = useState(false);
   const [audioElement, setAudioElement] = useState<HTMLAudioElement | null>(null);
   const { state } = interview;
   const usesMic = state.status !== 'idle' && state.status !== 'ended' && state.status !== 'failed';
@@ -35,6 +37,8 @@ export function InterviewFlow({ ports, config, home }: { ports: InterviewPorts; 
       {state.status === 'idle' &&
         (restorable ? (
           <RestoredInterview ports={ports} interview={restorable} onContinue={(history) => (dismiss(), interview.resume(restorable, history))} onDone={dismiss} />
+        ) : listing ? (
+          <LocalInterviews ports={ports} onBack={() => setListing(false)} />
         ) : checkingIn ? (
           <CheckIn ports={ports} onBack={() => setCheckingIn(false)} onContinue={(c) => (setCheckingIn(false), interview.checkIn(c))} />
         ) : (
@@ -42,6 +46,9 @@ export function InterviewFlow({ ports, config, home }: { ports: InterviewPorts; 
             {home}
             <button type="button" className="primary-large" onClick={() => setCheckingIn(true)}>
               New interview
+            </button>
+            <button type="button" className="secondary" onClick={() => setListing(true)}>
+              Interviews on this station
             </button>
           </section>
         ))}
