@@ -50,8 +50,10 @@ export interface ChaosCounts {
   cuts: number;
   /** Distinct scripted entries the station acknowledged as durable. */
   acknowledged: number;
-  /** Every acknowledgement, replays included (an entry re-sent after a lost answer is acknowledged again). */
+  /** Every acknowledgement the page received. */
   acknowledgements: number;
+  /** Entries re-sent after a lost answer that the journal already held (answered `duplicate`, not written again). */
+  replaysFoundJournaled: number;
   rows: number;
   duplicates: number;
   losses: number;
@@ -257,6 +259,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosCounts> {
     cuts: 0,
     acknowledged: 0,
     acknowledgements: 0,
+    replaysFoundJournaled: 0,
     rows: 0,
     duplicates: 0,
     losses: 0,
@@ -317,14 +320,25 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosCounts> {
     const send = (ns: number[]): void => {
       const current = page;
       for (const n of ns) sending.add(n);
+      const acknowledge = (n: number, answer: { duplicate?: boolean; error?: { code: string } }) => {
+        if (answer.error || answer.duplicate === undefined) {
+          log(`[chaos] entry ${n} refused: ${answer.error?.code ?? 'no answer'}`);
+          return;
+        }
+        counts.acknowledgements += 1;
+        // Journaled by an earlier station whose answer was lost: the journal must not write it twice.
+        if (answer.duplicate) counts.replaysFoundJournaled += 1;
+        acknowledged.add(n);
+      };
       const done = (result: Result) => {
         for (const n of ns) sending.delete(n);
-        if (result.ok) {
-          counts.acknowledgements += ns.length;
-          for (const n of ns) acknowledged.add(n);
-        } else if (result.error.code !== 'HOST_DISCONNECTED') {
-          log(`[chaos] ${ns.length > 1 ? 'append-batch' : 'append'} refused: ${result.error.code} ${result.error.message}`);
+        if (!result.ok) {
+          if (result.error.code !== 'HOST_DISCONNECTED') log(`[chaos] append refused: ${result.error.code} ${result.error.message}`);
+          return;
         }
+        // A batch answers entry by entry; only an entry answered as appended is acknowledged.
+        if (ns.length === 1) acknowledge(ns[0]!, result.value as { duplicate: boolean });
+        else (result.value as { results: { duplicate?: boolean; error?: { code: string } }[] }).results.forEach((answer, i) => acknowledge(ns[i]!, answer));
       };
       if (ns.length === 1) void current.invoke('transcript:append', script[ns[0]!]).then(done);
       else void current.invoke('transcript:append-batch', { sessionId, entries: ns.map((n) => script[n]!) }).then(done);
@@ -459,7 +473,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosCounts> {
 export function countsLine(c: ChaosCounts): string {
   return (
     `[chaos] ${c.kills} kills, ${c.reconnects} reconnects, ${c.cuts} cuts, ${c.acknowledged} entries acknowledged ` +
-    `(${c.acknowledgements} acknowledgements with replays), ${c.rows} rows, ${c.duplicates} duplicates, ${c.losses} losses, ` +
+    `(${c.replaysFoundJournaled} of them re-sent after a lost answer and found journaled), ${c.rows} rows, ${c.duplicates} duplicates, ${c.losses} losses, ` +
     `${c.strangers} strangers; ${c.killsMidAppend} kills mid-append, ${c.journalLosses} journal losses after restarts; ${c.seconds} s, seed ${c.seed}`
   );
 }
