@@ -1,7 +1,7 @@
 /**
  * The chaos test at any size: `npm run chaos -- --kills 1000 [--seed N] [--entries N]`.
- * Needs `npm run build` first (the station serves out/renderer). Exits non-zero on any loss,
- * duplicate or stranger row.
+ * Starts its own local stack (Postgres, auth, functions). Exits non-zero on any loss, duplicate
+ * or stranger row.
  */
 import { countsLine, runChaos } from './chaos';
 
