@@ -122,8 +122,9 @@ export async function composeServices(deps: CompositionDeps): Promise<StationSer
     );
     await auth.start();
     // An interview a crash or restart interrupted is this station's again (its session JWT is read
-    // back from the secret store), and the ends queued on disk are queued again.
-    await interviews.restore().catch((error: unknown) => log.error('could not restore the interviews in progress', { error }));
+    // back from the secret store), and the ends queued on disk are queued again. Not awaited here:
+    // interview:active waits for it, the window does not.
+    void interviews.restore().catch((error: unknown) => log.error('could not restore the interviews in progress', { error }));
     // The first network probe and the start-up sync pass must not hold up the window.
     void network
       .start()

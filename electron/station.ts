@@ -91,7 +91,7 @@ export async function createStation(deps: StationDeps): Promise<Station> {
       'interview:templates': withProject((p) => p.interviews.templates()),
       'interview:live': withProject((p, input: IpcParsedInput<'interview:live'>) => p.interviews.live(input)),
       'interview:end': withProject((p, input: IpcParsedInput<'interview:end'>) => p.interviews.end(input)),
-      'interview:active': async () => project?.interviews.activeInterview() ?? { interview: null },
+      'interview:active': async () => (project ? project.interviews.activeInterview() : { interview: null }),
       'interview:list-local': () =>
         listLocalInterviews({
           journals: services.journals,

@@ -69,6 +69,7 @@ function machine(): { dataDir: string; secretKey: string } {
 async function station(at: { dataDir: string; secretKey: string }, supabaseUrl = String(stack.info['supabaseUrl'])): Promise<WebHostProcess> {
   const host = await startWebHostProcess({
     dataDir: at.dataDir,
+    readyTimeoutMs: 60_000,
     env: {
       STATION_SUPABASE_URL: supabaseUrl,
       STATION_SUPABASE_ANON_KEY: String(stack.info['anonKey']),
@@ -197,6 +198,19 @@ describe('the station is killed mid-interview and comes back', () => {
     // Nothing restorable is left once it ended.
     const active = await page.evaluate(() => window.station.interview.active());
     expect(active).toEqual({ ok: true, value: { interview: null } });
+
+    // Interviews on this station: the interview is listed with what is saved here and synced, and exports.
+    await page.getByRole('button', { name: 'Back to station home' }).click();
+    await page.getByRole('button', { name: 'Interviews on this station' }).click();
+    const row = page.locator(`tr[data-session-id="${sessionId}"]`);
+    await row.waitFor({ timeout: 30_000 });
+    expect(await row.textContent()).toContain(candidateRef);
+    expect(await row.textContent()).toContain('Ended');
+    await expect.poll(() => row.getByTestId('local-synced').textContent(), { timeout: 60_000 }).toBe(String(entries.length));
+    expect(await row.getByTestId('local-saved').textContent()).toBe(String(entries.length));
+    const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('button', { name: 'JSON' }).click()]);
+    expect(download.suggestedFilename()).toBe(`interview-${sessionId}.json`);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'restore-local-interviews.png'), fullPage: true });
     expect(problems).toEqual([]);
   }, 480_000);
 });

@@ -31,6 +31,8 @@ export interface WebHostOptions {
   readonly earlierSessions?: readonly string[];
   /** An existing data folder (a restart after `kill()`); kept on stop, the caller removes it. */
   readonly dataDir?: string;
+  /** How long to wait for the ready line (default 15 s; a loaded CI machine may need more). */
+  readonly readyTimeoutMs?: number;
 }
 
 export async function startWebHostProcess(options: WebHostOptions = {}): Promise<WebHostProcess> {
@@ -55,7 +57,8 @@ export async function startWebHostProcess(options: WebHostOptions = {}): Promise
 
   const ready = await new Promise<{ url: string; origin: string }>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
-    const timer = setTimeout(() => reject(new Error(`web host did not start in 15 s\n${stderr}`)), 15_000);
+    const readyMs = options.readyTimeoutMs ?? 15_000;
+    const timer = setTimeout(() => reject(new Error(`web host did not start in ${readyMs / 1000} s\n${stderr}`)), readyMs);
     lines.on('line', (line) => {
       if (!line.startsWith('{"webhost"')) return;
       clearTimeout(timer);

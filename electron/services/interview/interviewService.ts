@@ -101,6 +101,8 @@ export class InterviewService {
   /** Interviews ended here whose end `interview-end` has not recorded yet (Supabase unreachable). */
   private readonly unconfirmedEnds = new Map<string, EndReason>();
   private confirming = false;
+  /** Start-up's restore while it runs: `interview:active` answers after it. */
+  private restoring: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly deps: InterviewServiceDeps) {
     this.now = deps.now ?? Date.now;
@@ -313,7 +315,13 @@ export class InterviewService {
    * again. An interview past its session JWT or its maximum length cannot continue: it is ended.
    * Returns the restored session ids.
    */
-  async restore(): Promise<string[]> {
+  restore(): Promise<string[]> {
+    const restoring = this.restoreNow();
+    this.restoring = restoring.catch(() => undefined);
+    return restoring;
+  }
+
+  private async restoreNow(): Promise<string[]> {
     for (const { sessionId, reason } of this.deps.register?.pendingEnds() ?? []) this.unconfirmedEnds.set(sessionId, reason);
     const restored: string[] = [];
     for (const record of (await this.deps.active?.load()) ?? []) {
@@ -352,7 +360,8 @@ export class InterviewService {
   }
 
   /** The interview this station started and has not ended (the newest, if several), for `interview:active`. */
-  activeInterview(): IpcOutput<'interview:active'> {
+  async activeInterview(): Promise<IpcOutput<'interview:active'>> {
+    await this.restoring;
     this.pruneExpired();
     const newest = [...this.sessions.values()].sort((a, b) => b.startedAtMs - a.startedAtMs)[0];
     if (!newest) return { interview: null };

@@ -12,7 +12,9 @@ import { standInSafeStorage } from '../secrets/testCipher';
 import { ActiveInterviews, type ActiveInterviewRecord } from './activeInterviews';
 import { FAKE_CONTEXT, FakeUpstream } from './fakeUpstream.fixture';
 import { InterviewService } from './interviewService';
+import { listLocalInterviews } from './listLocal';
 import { LocalInterviews } from './localInterviews';
+import { JournalStore } from '../journal/journalStore';
 
 const SESSION = '4f1c2a52-7b4e-4c8f-9d0a-0b6c1d2e3f40';
 const CONSENT = { noticeVersion: '2026-12-v1', acceptedAt: '2026-12-01T10:00:00.000Z' };
@@ -151,21 +153,21 @@ describe('InterviewService across a restart', () => {
     const { sessionId } = await before.start({ templateId: FAKE_CONTEXT.templateId, companyId: FAKE_CONTEXT.companyId, candidateRef: 'CAND-9', consent: CONSENT });
     await before.realtimeToken({ sessionId });
     await before.live({ sessionId });
-    expect(before.activeInterview().interview).toMatchObject({ sessionId, restoredFrom: 'run', candidateRef: 'CAND-9', liveSince: expect.any(String) });
+    expect((await before.activeInterview()).interview).toMatchObject({ sessionId, restoredFrom: 'run', candidateRef: 'CAND-9', liveSince: expect.any(String) });
     before.dispose(); // the crash: nothing is ended
 
     const started: string[] = [];
     const after = service(secrets, await LocalInterviews.open(file, silentLogger), started);
-    expect(after.activeInterview().interview).toBeNull();
+    expect((await after.activeInterview()).interview).toBeNull();
     expect(await after.restore()).toEqual([sessionId]);
     expect(started).toEqual([sessionId]); // recorded as this station's, this run
-    expect(after.activeInterview().interview).toMatchObject({ sessionId, restoredFrom: 'restart', candidateRef: 'CAND-9', templateId: FAKE_CONTEXT.templateId, consent: CONSENT });
+    expect((await after.activeInterview()).interview).toMatchObject({ sessionId, restoredFrom: 'restart', candidateRef: 'CAND-9', templateId: FAKE_CONTEXT.templateId, consent: CONSENT });
     const mint = await after.realtimeToken({ sessionId });
     expect(mint.clientSecret).toBeTruthy();
     expect(upstream.calls.filter((c) => c.path === '/token/api/realtime/sessions').length).toBeGreaterThanOrEqual(2);
 
     await after.end({ sessionId, reason: 'completed' });
-    expect(after.activeInterview().interview).toBeNull();
+    expect((await after.activeInterview()).interview).toBeNull();
     expect(await secrets.get('active-interviews')).toBeNull();
     expect(await service(secrets, await LocalInterviews.open(file, silentLogger)).restore()).toEqual([]);
     after.dispose();
@@ -212,5 +214,29 @@ describe('InterviewService across a restart', () => {
     expect(after.pendingEndIds()).toEqual([SESSION]);
     expect(await secrets.get('active-interviews')).toBeNull();
     after.dispose();
+  });
+});
+
+describe('listLocalInterviews (interview:list-local)', () => {
+  it('lists the register and any journal without a record, newest first, with saved, unsynced, active and end pending', async () => {
+    const dir = tempDir();
+    const journals = new JournalStore(path.join(dir, 'journal'));
+    const register = await LocalInterviews.open(path.join(dir, 'interviews.json'), silentLogger);
+    const older = '11111111-1111-4111-8111-111111111111';
+    const newer = '22222222-2222-4222-8222-222222222222';
+    const orphan = '33333333-3333-4333-8333-333333333333';
+    await register.started(older, 'CAND-OLD', '2026-12-01T09:00:00.000Z');
+    await register.started(newer, 'CAND-NEW', '2026-12-01T10:00:00.000Z');
+    await register.endQueued(older, 'completed');
+    const entry = (sessionId: string, itemId: string) => ({ sessionId, itemId, contentIndex: 0, speaker: 'ai' as const, content: 'Hello.', speechStartedAt: '2026-12-01T10:00:01.000Z', source: 'client' as const, receivedAt: '2026-12-01T10:00:02.000Z' });
+    await (await journals.session(newer)).append(entry(newer, 'item_1'));
+    await (await journals.session(newer)).append(entry(newer, 'item_2'));
+    await (await journals.session(orphan)).append(entry(orphan, 'item_1'));
+    const { interviews } = await listLocalInterviews({ journals, register, activeIds: [newer], pendingEndIds: [] });
+    expect(interviews.map((i) => i.sessionId)).toEqual([newer, older, orphan]);
+    expect(interviews[0]).toMatchObject({ candidateRef: 'CAND-NEW', saved: 2, unsynced: 2, active: true, endPending: false, endedAt: null });
+    expect(interviews[1]).toMatchObject({ candidateRef: 'CAND-OLD', saved: 0, unsynced: 0, active: false, endPending: true });
+    expect(interviews[2]).toMatchObject({ candidateRef: null, startedAt: null, saved: 1, active: false, endPending: false });
+    await journals.close();
   });
 });
