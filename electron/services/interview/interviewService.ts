@@ -164,7 +164,10 @@ export class InterviewService {
     const startedAtMs = this.now();
     this.sessions.set(start.sessionId, { start, startedAtMs, attempts: [], connected: false, checkIn, liveSinceMs: null, restored: false });
     // Kept (with its session JWT) in the secret store, so a crash or restart can continue it.
-    await this.deps.active?.put({ start, startedAtMs, liveSinceMs: null, ...checkIn }).catch((error: unknown) =>
+    // Without the template's instructions (main never uses them; the token service reads them from
+    // the session row): OS vaults bound a secret's size (Windows' Credential Manager to 2.5 KB).
+    const kept = { ...start, webrtcConfig: { ...start.webrtcConfig, instructions: '' } };
+    await this.deps.active?.put({ start: kept, startedAtMs, liveSinceMs: null, ...checkIn }).catch((error: unknown) =>
       this.deps.log.warn('could not keep the interview for a restart; it cannot be restored after one', { sessionId: start.sessionId, error }),
     );
     await this.deps.register

@@ -155,6 +155,11 @@ describe('InterviewService across a restart', () => {
     await before.live({ sessionId });
     expect((await before.activeInterview()).interview).toMatchObject({ sessionId, restoredFrom: 'run', candidateRef: 'CAND-9', liveSince: expect.any(String) });
     before.dispose(); // the crash: nothing is ended
+    // What is kept is small enough for any OS vault: no template instructions.
+    const kept = await secrets.get('active-interviews');
+    expect(kept).toContain(sessionId);
+    expect(kept).not.toContain('Interview.');
+    expect(kept!.length).toBeLessThan(2_500);
 
     const started: string[] = [];
     const after = service(secrets, await LocalInterviews.open(file, silentLogger), started);
