@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type ErrorCode, SDP_PROXY_MAX_PAYLOAD, httpStatusFor } from '@interview-station/contracts';
+import { type ErrorCode, SDP_PROXY_MAX_PAYLOAD, SESSION_JWT_MAX_SECONDS, httpStatusFor } from '@interview-station/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RealtimeSimulatorHandle, startRealtimeSimulator } from '../../devstack/realtime/index';
 import { type Harness, claimsOf, newSecret, postJson, signSession, startHarness, unsignedToken } from './support/harness';
@@ -33,7 +33,8 @@ async function badTokens(sessionId: string): Promise<[string, string, number, st
     ['alg: none', unsignedToken(claimsOf(good)), 401, 'AUTHENTICATION_FAILED'],
     ['another algorithm (HS512, right secret)', await signSession({ secret: h.secret, sessionId, alg: 'HS512' }), 401, 'AUTHENTICATION_FAILED'],
     ['expired', await h.token({ sessionId, iat: now() - 7200, exp: now() - 3600 }), 401, 'AUTHENTICATION_FAILED'],
-    ['lifetime over one hour', await h.token({ sessionId, iat: now(), exp: now() + 7200 }), 401, 'AUTHENTICATION_FAILED'],
+    // The longest interview (2 h) plus its margin is the most a session token may live.
+    ['lifetime over the longest interview', await h.token({ sessionId, iat: now(), exp: now() + SESSION_JWT_MAX_SECONDS + 60 }), 401, 'AUTHENTICATION_FAILED'],
     ['garbage', 'not-a-jwt', 401, 'AUTHENTICATION_FAILED'],
     ['no realtime:connect permission', await h.token({ sessionId, permissions: ['transcript:write'] }), 403, 'NOT_AUTHORIZED'],
   ];
