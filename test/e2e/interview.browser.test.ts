@@ -9,6 +9,7 @@ import { startGate, type Gate } from '../../electron/services/sync/stackProxies.
 import { launchChromium } from '../support/chromium';
 import { ARTIFACTS, ROOT } from '../support/paths';
 import { startWebHostProcess, type WebHostProcess } from '../support/webHostProcess';
+import type { StackComponent, StackModule } from '../support/stackModule';
 
 /**
  * The whole interview in Debian Chromium through the web host, against the whole local stack
@@ -16,22 +17,6 @@ import { startWebHostProcess, type WebHostProcess } from '../support/webHostProc
  * playing devstack/realtime/fixtures/candidate.wav: in hybrid and in direct mode; the token
  * service down at the start; the edge functions unreachable during an interview.
  */
-
-/** devstack/stack.ts, loaded by path: its Node-only sources are not type-checked with the DOM library of these tests. */
-interface RunningComponent {
-  readonly info: Record<string, unknown>;
-  stop(): Promise<void>;
-}
-interface StackComponent {
-  readonly name: string;
-  start(context: { info: Readonly<Record<string, unknown>>; temp: boolean }): Promise<RunningComponent>;
-}
-interface StackModule {
-  supabaseComponent: StackComponent;
-  realtimeComponent: StackComponent;
-  tokenServiceComponent: StackComponent;
-  startStack(components: readonly StackComponent[], options: { temp: boolean }): Promise<{ info: Record<string, unknown>; stop(): Promise<void> }>;
-}
 
 const FAKE_MIC = path.join(ROOT, 'devstack/realtime/fixtures/candidate.wav');
 const NOTICE_VERSION = '2026-12-v1';

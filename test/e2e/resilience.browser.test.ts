@@ -7,6 +7,7 @@ import { SEED, SEED_PASSWORD } from '../../devstack/supabase/seedUsers';
 import { launchChromium } from '../support/chromium';
 import { ARTIFACTS, ROOT } from '../support/paths';
 import { startWebHostProcess, type WebHostProcess } from '../support/webHostProcess';
+import type { RunningComponent, StackComponent, StackModule } from '../support/stackModule';
 
 /**
  * Interviews that survive (issue 14), in Debian Chromium through the web host against the whole
@@ -17,20 +18,6 @@ import { startWebHostProcess, type WebHostProcess } from '../support/webHostProc
  * record of what each call received), and Postgres ends with every entry exactly once.
  */
 
-/** devstack modules, loaded by path: their Node-only sources are not type-checked with the DOM library of these tests. */
-interface RunningComponent {
-  readonly info: Record<string, unknown>;
-  stop(): Promise<void>;
-}
-interface StackComponent {
-  readonly name: string;
-  start(context: { info: Readonly<Record<string, unknown>>; temp: boolean }): Promise<RunningComponent>;
-}
-interface StackModule {
-  supabaseComponent: StackComponent;
-  tokenServiceComponent: StackComponent;
-  startStack(components: readonly StackComponent[], options: { temp: boolean }): Promise<{ info: Record<string, unknown>; stop(): Promise<void> }>;
-}
 interface CallSnapshot {
   readonly id: string;
   readonly state: 'connecting' | 'open' | 'ended';

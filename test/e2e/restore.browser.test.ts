@@ -10,6 +10,7 @@ import { startGate, type Gate } from '../../electron/services/sync/stackProxies.
 import { launchChromium } from '../support/chromium';
 import { ARTIFACTS, ROOT } from '../support/paths';
 import { startWebHostProcess, type WebHostProcess } from '../support/webHostProcess';
+import type { RunningComponent, StackModule } from '../support/stackModule';
 
 /**
  * Issue 14, in Debian Chromium through the web host against the whole local stack: the station's
@@ -20,22 +21,8 @@ import { startWebHostProcess, type WebHostProcess } from '../support/webHostProc
  * once they are back.
  */
 
-interface RunningStack {
-  info: Record<string, unknown>;
-  stop(): Promise<void>;
-}
-interface StackComponent {
-  readonly name: string;
-}
-interface StackModule {
-  supabaseComponent: StackComponent;
-  realtimeComponent: StackComponent;
-  tokenServiceComponent: StackComponent;
-  startStack(components: readonly StackComponent[], options: { temp: boolean }): Promise<RunningStack>;
-}
-
 const FAKE_MIC = path.join(ROOT, 'devstack/realtime/fixtures/candidate.wav');
-let stack: RunningStack;
+let stack: RunningComponent;
 let sql: postgres.Sql;
 let browser: Browser;
 const hosts: WebHostProcess[] = [];
