@@ -37,8 +37,20 @@ class FakePeer {
     this.log.push(`channel:${label}`);
     return (this.channel = new FakeChannel(label));
   }
+  transceivers: { direction: RTCRtpTransceiverDirection; receiver: { track: { kind: string } }; sender: { track: unknown; replaceTrack(track: unknown): Promise<void> } }[] = [];
   addTrack(track: { kind: string }) {
     this.log.push(`track:${track.kind}`);
+    const sender = {
+      track: track as unknown,
+      replaceTrack: async (next: unknown) => {
+        this.log.push('replace-track');
+        sender.track = next;
+      },
+    };
+    this.transceivers.push({ direction: 'sendrecv', receiver: { track: { kind: 'audio' } }, sender });
+  }
+  getTransceivers() {
+    return this.transceivers;
   }
   addTransceiver() {
     this.log.push('transceiver');
@@ -142,5 +154,20 @@ describe('realtime call', () => {
     (await closed.call).close();
     closed.peers[0]!.setState('closed');
     expect(closed.states).toEqual(['open', 'closed']);
+  });
+
+  it('swaps the microphone track on the open call without a new offer, and not on a closed one', async () => {
+    const { call, peers } = setup(async () => 'v=0 answer');
+    const open = await call;
+    const peer = peers[0]!;
+    const spare = { kind: 'audio' } as MediaStreamTrack;
+    expect(await open.replaceAudioTrack(spare)).toBe(true);
+    expect(peer.transceivers[0]!.sender.track).toBe(spare);
+    expect(peer.log.filter((step) => step === 'offer')).toHaveLength(1);
+    expect(await open.replaceAudioTrack(spare)).toBe(true);
+    expect(peer.log.filter((step) => step === 'replace-track')).toHaveLength(1);
+    open.close();
+    expect(await open.replaceAudioTrack({ kind: 'audio' } as MediaStreamTrack)).toBe(false);
+    expect(peer.transceivers[0]!.sender.track).toBe(spare);
   });
 });

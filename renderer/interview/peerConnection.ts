@@ -31,6 +31,11 @@ export interface RealtimeCallOptions {
 /** An open call. `send` answers false when the channel is not open (the event was not sent). */
 export interface RealtimeCall {
   send(event: Readonly<Record<string, unknown>>): boolean;
+  /**
+   * Sends this microphone track from now on, on the same call (`RTCRtpSender.replaceTrack`: no
+   * renegotiation). False when the call is closed or sends no audio.
+   */
+  replaceAudioTrack(track: MediaStreamTrack): Promise<boolean>;
   close(): void;
 }
 
@@ -117,6 +122,17 @@ export async function openRealtimeCall(options: RealtimeCallOptions): Promise<Re
       if (channel.readyState !== 'open') return false;
       channel.send(JSON.stringify(event));
       return true;
+    },
+    async replaceAudioTrack(track) {
+      const sending = pc.getTransceivers().find((t) => t.receiver.track.kind === 'audio' && (t.direction === 'sendrecv' || t.direction === 'sendonly'));
+      if (closedByUs || !sending) return false;
+      if (sending.sender.track === track) return true;
+      try {
+        await sending.sender.replaceTrack(track);
+        return true;
+      } catch {
+        return false; // closed meanwhile: the next call starts with the stream's current track
+      }
     },
     close() {
       if (closedByUs) return;

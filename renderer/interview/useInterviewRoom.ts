@@ -8,6 +8,7 @@ import type { InterviewPorts } from './ports';
 import { interviewClock, limitSeconds, type InterviewClock } from './timing';
 import type { ConnectionStatus } from './connectionState';
 import { useOpenAIConnection } from './useOpenAIConnection';
+import { useCallMicrophone } from './useMicrophone';
 import { useSDPProxy } from './useSDPProxy';
 import { useTranscriptManager, type TranscriptControls } from './useTranscriptManager';
 import { useWebRTC } from './useWebRTC';
@@ -50,6 +51,8 @@ export function useInterviewRoom(
   const [turns] = useState(() => new TurnTracker());
   /** When the current realtime call opened (epoch ms); null while none is open or one is being replaced. */
   const callOpenedAt = useRef<number | null>(null);
+  /** A microphone fallback swaps the open call's track (useMicrophone's MicrophoneWatch). */
+  const attachMicrophone = useCallMicrophone(stream);
 
   const onEvent = useCallback(
     (event: unknown) => {
@@ -70,6 +73,7 @@ export function useInterviewRoom(
     prepare: session.architecture === 'direct' ? direct : hybrid,
     onEvent,
     onOpen: (call, reconnected, rolledOver) => {
+      attachMicrophone(call);
       callStarted();
       turns.reset();
       callOpenedAt.current = Date.now();
