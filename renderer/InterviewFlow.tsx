@@ -11,6 +11,7 @@ import type { InterviewPorts, ServiceChecks } from './interview/ports';
 import { useInterview, type InterviewControls } from './interview/useInterview';
 import { useInterviewRoom } from './interview/useInterviewRoom';
 import { useMicrophone, type MicrophoneControls } from './interview/useMicrophone';
+import { useRoomWarnings } from './interview/useRoomWarnings';
 
 type Running = Extract<InterviewState, { status: 'connecting' | 'live' | 'reconnecting' | 'ending' }>;
 
@@ -112,7 +113,8 @@ function WithMicrophone(props: {
 function Room(props: { state: Running; ports: InterviewPorts; interview: InterviewControls; mic: MicrophoneControls; audioElement: HTMLAudioElement | null; maxInterviewMinutes: number; realtimeSessionMaxSeconds: number | null }) {
   const { state, ports, interview, mic, audioElement } = props;
   const room = useInterviewRoom(ports, interview, state, mic.stream, audioElement, props.maxInterviewMinutes, props.realtimeSessionMaxSeconds);
-  const notices = [room.providerNotice && `The AI service reported: ${room.providerNotice}`, describeNotice(interview.notice)].filter((n): n is string => Boolean(n));
+  const warnings = useRoomWarnings(ports, state.session.sessionId, room.transcript.lines, mic.change);
+  const notices = [room.providerNotice && `The AI service reported: ${room.providerNotice}`, describeNotice(interview.notice), ...warnings].filter((n): n is string => Boolean(n));
   return (
     <InterviewRoom
       status={state.status}
@@ -138,9 +140,8 @@ function describeNotice(notice: InterviewControls['notice']): string | null {
     case 'time-warning':
       return `About ${Math.ceil(notice.remainingSeconds / 60)} minutes left: the interview will end by itself.`;
     case 'sideband':
-      return notice.connected ? null : 'The server-side transcript copy is interrupted; this station keeps its own copy.';
     case 'transcript-upload':
-      return notice.healthy ? null : 'Transcripts cannot be uploaded right now; they are kept on this machine and sync later.';
+      return null; // useRoomWarnings keeps each of these (this holds only main's latest event)
   }
 }
 
