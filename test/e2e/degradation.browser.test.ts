@@ -7,12 +7,13 @@ import { startGate, type Gate } from '../../electron/services/sync/stackProxies.
 import { launchChromium } from '../support/chromium';
 import { ARTIFACTS, ROOT } from '../support/paths';
 import { startWebHostProcess, type WebHostProcess } from '../support/webHostProcess';
-import type { StackComponent, StackModule } from '../support/stackModule';
+import type { RunningComponent, StackComponent, StackModule } from '../support/stackModule';
 
 /**
  * Degradation (issue 14), in Debian Chromium through the web host against the whole local stack,
  * hybrid mode, the station's Supabase behind a gate: a candidate transcription fails, then
- * transcript uploads fail (Supabase unreachable), and then the microphone in use goes away. Each
+ * transcript uploads fail (Supabase unreachable), then the token service restarts (the sideband's
+ * copy of the transcript is lost), and then the microphone in use goes away. Each
  * time the room shows a warning saying what is affected and what happens next, while the interview
  * stays "Live" on the same realtime call and its audio goes on both ways (the simulator keeps
  * receiving the candidate's voice and sending the interviewer's).
@@ -54,9 +55,11 @@ const FAKE_MIC = path.join(ROOT, 'devstack/realtime/fixtures/candidate.wav');
 const ALLOWED_MICROPHONES = ['Fake Default Audio Input', 'Fake Audio Input 2'];
 const TRANSCRIPTION_WARNING = "The candidate's last answer could not be transcribed.";
 const UPLOAD_WARNING = 'Transcripts cannot be uploaded right now; everything is kept on this station and will upload when the connection returns.';
+const SIDEBAND_WARNING = "The server's copy of the transcript is interrupted.";
 let stack: { info: Record<string, unknown>; stop(): Promise<void> };
 let sim: SimulatorHandle;
 let supabaseGate: Gate;
+let restartTokenService: () => Promise<void>;
 let browser: Browser;
 const hosts: WebHostProcess[] = [];
 
@@ -72,7 +75,19 @@ beforeAll(async () => {
       return { info: { realtimeUrl: sim.url, realtimeApiKey: sim.apiKey }, stop: () => sim.close() };
     },
   };
-  stack = await stackModule.startStack([stackModule.supabaseComponent, simulatorComponent, stackModule.tokenServiceComponent], { temp: true });
+  // The token service, restartable on the same port (interview-start hands out its URL).
+  const restartableTokenService: StackComponent = {
+    name: 'token-service (restartable)',
+    async start({ info, temp }) {
+      let running: RunningComponent = await stackModule.tokenServiceComponent.start({ info, temp });
+      restartTokenService = async () => {
+        await running.stop();
+        running = await stackModule.tokenServiceComponent.start({ info, temp });
+      };
+      return { info: running.info, stop: () => running.stop() };
+    },
+  };
+  stack = await stackModule.startStack([stackModule.supabaseComponent, simulatorComponent, restartableTokenService], { temp: true });
   supabaseGate = await startGate(String(stack.info['supabaseUrl']));
   browser = await launchChromium([`--use-file-for-fake-audio-capture=${FAKE_MIC}`, '--autoplay-policy=no-user-gesture-required', '--allow-loopback-in-peer-connection']);
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -180,7 +195,7 @@ async function endInterview(page: Page): Promise<void> {
 }
 
 describe('degradation never stops the audio, and the room says what is affected', () => {
-  it('a failed candidate transcription, then failing uploads (Supabase unreachable), then the microphone in use gone: a warning each time, the interview live on the same call', async () => {
+  it('a failed candidate transcription, failing uploads (Supabase unreachable), a lost sideband (token service restart), the microphone in use gone: a warning each time, the interview live on the same call', async () => {
     const problems: string[] = [];
     const page = await goLive(await station(), problems);
     await expect.poll(() => finalCount(page, 'Candidate'), { timeout: 60_000, interval: 500 }).toBeGreaterThanOrEqual(1);
@@ -207,7 +222,13 @@ describe('degradation never stops the audio, and the room says what is affected'
     // Back: the warning goes once uploads get through again.
     await expect.poll(() => page.getByRole('alert').filter({ hasText: UPLOAD_WARNING }).count(), { timeout: 90_000, interval: 1_000 }).toBe(0);
 
-    // 3. The microphone in use goes away (the page ends its track; see the note at the top).
+    // 3. The token service restarts: its sideband copy of the transcript is lost; the call goes on.
+    await restartTokenService();
+    await page.getByRole('alert').filter({ hasText: SIDEBAND_WARNING }).waitFor({ timeout: 30_000 });
+    await expectInterviewGoesOn(page, call.id);
+    await shot(page, '3-sideband-lost');
+
+    // 4. The microphone in use goes away (the page ends its track; see the note at the top).
     const lost = await page.evaluate(() => {
       const live = (window as unknown as { __micTracks: MediaStreamTrack[] }).__micTracks.filter((t) => t.readyState === 'live');
       if (live.length !== 1) return `expected one live microphone track, found ${live.length}`;
@@ -222,7 +243,7 @@ describe('degradation never stops the audio, and the room says what is affected'
     expect(await page.evaluate(() => (window as unknown as { __micTracks: MediaStreamTrack[] }).__micTracks.filter((t) => t.readyState === 'live').map((t) => t.label))).toEqual(['Fake Audio Input 2']);
     await expectInterviewGoesOn(page, call.id);
     expect(openCall().id).toBe(call.id);
-    await shot(page, '3-microphone-switched');
+    await shot(page, '4-microphone-switched');
 
     await endInterview(page);
     expect(problems).toEqual([]);
