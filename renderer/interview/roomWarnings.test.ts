@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { roomWarnings, type DegradationState } from './roomWarnings';
+import { ALL_WELL, roomWarnings, signalsAfter, type DegradationState } from './roomWarnings';
 import type { TranscriptLine } from './transcriptManager';
 import { GAP_TEXT, UNFINISHED_TEXT } from './transcriptText';
 
@@ -45,5 +45,18 @@ describe('room warnings', () => {
   it('shows every problem at once, the microphone first', () => {
     const lines = [...healthy.lines, line('candidate', GAP_TEXT, 'gap')];
     expect(kinds({ lines, sidebandConnected: false, uploadsHealthy: false, microphone: { kind: 'missing' } })).toEqual(['microphone', 'transcription', 'sideband', 'uploads']);
+  });
+
+  it("keeps each of main's signals until main says otherwise: a later event of another kind does not hide it", () => {
+    const session = '4f1c2a52-7b4e-4c8f-9d0a-0b6c1d2e3f40';
+    const events = [
+      { kind: 'transcript-upload', sessionId: session, healthy: false },
+      { kind: 'sideband', sessionId: session, connected: false },
+      { kind: 'time-warning', sessionId: session, remainingSeconds: 300 },
+      { kind: 'transcript-upload', sessionId: 'another-session', healthy: true },
+    ] as const;
+    const signals = events.reduce((now, event) => signalsAfter(now, event, session), ALL_WELL);
+    expect(kinds(signals)).toEqual(['sideband', 'uploads']);
+    expect(kinds(signalsAfter(signals, { kind: 'transcript-upload', sessionId: session, healthy: true }, session))).toEqual(['sideband']);
   });
 });

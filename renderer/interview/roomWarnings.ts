@@ -1,4 +1,5 @@
 import type { MicrophoneChange } from './microphoneFallback';
+import type { InterviewStateEvent } from './ports';
 import type { TranscriptLine } from './transcriptManager';
 import { GAP_TEXT } from './transcriptText';
 
@@ -17,6 +18,22 @@ export interface DegradationState {
   readonly uploadsHealthy: boolean;
   /** What became of the microphone in use, if it went away. */
   readonly microphone: MicrophoneChange | null;
+}
+
+/** What main has said about this session's transcript paths (`interview:state-changed`). */
+export type MainSignals = Pick<DegradationState, 'sidebandConnected' | 'uploadsHealthy'>;
+
+export const ALL_WELL: MainSignals = { sidebandConnected: true, uploadsHealthy: true };
+
+/**
+ * Main's signals after one event: each kind keeps its own state until main says otherwise, so a
+ * later event of another kind (or another session's) never hides a problem still going on.
+ */
+export function signalsAfter(signals: MainSignals, event: InterviewStateEvent, sessionId: string): MainSignals {
+  if (event.sessionId !== sessionId) return signals;
+  if (event.kind === 'sideband') return { ...signals, sidebandConnected: event.connected };
+  if (event.kind === 'transcript-upload') return { ...signals, uploadsHealthy: event.healthy };
+  return signals;
 }
 
 export type RoomWarningKind = 'microphone' | 'transcription' | 'sideband' | 'uploads';
