@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { callReachable, NETWORK_PROBE, waitForNetwork } from './networkWatch';
+
+describe('waiting for the network while paused', () => {
+  it('probes at growing intervals up to the cap until the services answer', async () => {
+    const slept: number[] = [];
+    const answers = [false, false, false, false, false, true];
+    let probes = 0;
+    const back = await waitForNetwork({ probe: async () => answers[probes++]!, sleep: async (ms) => void slept.push(ms), random: () => 1, cancelled: () => false });
+    expect(back).toBe(true);
+    expect(probes).toBe(6);
+    expect(slept).toEqual([1_000, 2_000, 4_000, 5_000, 5_000, 5_000]);
+    expect(Math.max(...slept)).toBe(NETWORK_PROBE.maxDelayMs);
+  });
+
+  it('counts a probe that throws as "not yet", and stops when cancelled (the interview was ended)', async () => {
+    let cancelled = false;
+    let probes = 0;
+    const outcome = await waitForNetwork({
+      probe: async () => {
+        probes += 1;
+        if (probes === 2) cancelled = true;
+        throw new Error('bridge closed');
+      },
+      sleep: async () => undefined,
+      random: () => 0,
+      cancelled: () => cancelled,
+    });
+    expect({ outcome, probes }).toEqual({ outcome: false, probes: 2 });
+  });
+
+  it('does not report the network back if the interview ended while the probe ran', async () => {
+    let cancelled = false;
+    const outcome = await waitForNetwork({ probe: async () => ((cancelled = true), true), sleep: async () => undefined, random: () => 0, cancelled: () => cancelled });
+    expect(outcome).toBe(false);
+  });
+
+  it('needs the token service and the Realtime API for a call, not Supabase', () => {
+    expect(callReachable({ supabase: false, tokenService: true, realtime: true })).toBe(true);
+    expect(callReachable({ supabase: true, tokenService: false, realtime: true })).toBe(false);
+    expect(callReachable({ supabase: true, tokenService: true, realtime: false })).toBe(false);
+    expect(callReachable({ supabase: null, tokenService: null, realtime: null })).toBe(false);
+  });
+});
