@@ -10,7 +10,7 @@ import { launchChromium } from '../support/chromium';
 import { ARTIFACTS, ROOT } from '../support/paths';
 import type { CallSnapshot, RealtimeModule, SimulatorHandle } from '../support/simulatorModule';
 import type { RunningComponent, StackComponent, StackModule } from '../support/stackModule';
-import { startGate, type Gate } from '../support/tcpGate';
+import { startGate, type Gate, type GateCut } from '../support/tcpGate';
 import { startWebHostProcess, type WebHostProcess } from '../support/webHostProcess';
 
 /**
@@ -107,13 +107,14 @@ function openCall(): CallSnapshot {
 }
 
 /**
- * The station's network goes: Supabase and the token service unreachable, and, as in a true outage,
- * the media too (the running call's peer dropped, new calls refused).
+ * The station's network goes: Supabase and the token service unreachable (`silent`: nothing
+ * answers, as when packets are lost; `refuse`: connections refused), and, as in a true outage, the
+ * media too (the running call's peer dropped, new calls refused).
  */
-async function cutNetwork(): Promise<void> {
+async function cutNetwork(cut: GateCut): Promise<void> {
   const call = openCall();
   sim.control.addFault({ fault: { kind: 'refuse-sdp', status: 503 }, calls: 'all' });
-  await Promise.all([supabaseGate.close(), tokenServiceGate.close()]);
+  await Promise.all([supabaseGate.close(cut), tokenServiceGate.close(cut)]);
   sim.control.faultCall(call.id, { kind: 'drop-peer' });
 }
 
@@ -144,7 +145,7 @@ async function expectPaused(page: Page): Promise<void> {
 }
 
 describe('the station loses its network for 20 s mid-interview', () => {
-  it('pauses with the plain message, resumes by itself in a new realtime session given the transcript; Postgres has every entry once, in order', async () => {
+  it('packets lost: "Reconnecting" until the attempt times out, then pauses with the plain message, resumes by itself in a new realtime session given the transcript; Postgres has every entry once, in order', async () => {
     const problems: string[] = [];
     const host = await station();
     const page = await signedInPage(browser, host.url, problems);
@@ -156,7 +157,7 @@ describe('the station loses its network for 20 s mid-interview', () => {
     const before = openCall();
     const statuses = await recordStatuses(page);
 
-    await cutNetwork();
+    await cutNetwork('silent');
     const cutAt = Date.now();
     await roomStatus(page, /^Reconnecting/, 30_000);
     await shot(page, 'reconnecting');
@@ -198,7 +199,7 @@ describe('the station loses its network for 20 s mid-interview', () => {
     expect(problems).toEqual([]);
   }, 300_000);
 
-  it('ended by the proctor while paused: the room ends at once, and the end reaches Postgres when the network returns', async () => {
+  it('services refused: paused, then ended by the proctor while paused: the room ends at once, and the end reaches Postgres when the network returns', async () => {
     const problems: string[] = [];
     const host = await station();
     const page = await signedInPage(browser, host.url, problems);
@@ -207,7 +208,7 @@ describe('the station loses its network for 20 s mid-interview', () => {
     const sessionId = await sessionOf(sql, candidateRef);
     await waitForFinals(page, 'Interviewer', 1);
 
-    await cutNetwork();
+    await cutNetwork('refuse');
     try {
       await expectPaused(page);
       await endInterview(page);
