@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { callReachable, NETWORK_PROBE, waitForNetwork } from './networkWatch';
+import { callReachable, NETWORK_PROBE, sleepUnlessOnline, waitForNetwork } from './networkWatch';
 
 describe('waiting for the network while paused', () => {
   it('probes at growing intervals up to the cap until the services answer', async () => {
@@ -40,5 +40,21 @@ describe('waiting for the network while paused', () => {
     expect(callReachable({ supabase: true, tokenService: false, realtime: true })).toBe(false);
     expect(callReachable({ supabase: true, tokenService: true, realtime: false })).toBe(false);
     expect(callReachable({ supabase: null, tokenService: null, realtime: null })).toBe(false);
+  });
+});
+
+describe('the online event', () => {
+  it('cuts the wait short (the next probe comes at once) and leaves no listener behind', async () => {
+    const target = new EventTarget();
+    let listeners = 0;
+    const add = target.addEventListener.bind(target);
+    const remove = target.removeEventListener.bind(target);
+    target.addEventListener = (...args: Parameters<EventTarget['addEventListener']>) => (listeners++, add(...args));
+    target.removeEventListener = (...args: Parameters<EventTarget['removeEventListener']>) => (listeners--, remove(...args));
+    // An hour's sleep: only the event can end it within the test's timeout.
+    const slept = sleepUnlessOnline(3_600_000, target);
+    target.dispatchEvent(new Event('online'));
+    await slept;
+    expect(listeners).toBe(0);
   });
 });

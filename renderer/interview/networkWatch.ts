@@ -41,3 +41,19 @@ export async function waitForNetwork(deps: NetworkWaitDeps, policy: RetryPolicy 
     if (back) return true;
   }
 }
+
+/**
+ * Sleeps `ms`, or less when `target` (the window) reports the network back with `online`. The
+ * event alone never resumes anything: the probe still decides, it only comes sooner.
+ */
+export function sleepUnlessOnline(ms: number, target: EventTarget): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      target.removeEventListener('online', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    target.addEventListener('online', done);
+  });
+}

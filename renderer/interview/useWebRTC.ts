@@ -3,7 +3,7 @@ import { stationError, type StationError } from '@interview-station/contracts';
 import type { CallSetup } from './callSetup';
 import type { ConnectionStatus } from './connectionState';
 import { openRealtimeCall, type RealtimeCall } from './peerConnection';
-import { waitForNetwork } from './networkWatch';
+import { sleepUnlessOnline, waitForNetwork } from './networkWatch';
 import { isOutage, toStationError } from './retry';
 import { useConnectionState } from './useConnectionState';
 import { useRetry } from './useRetry';
@@ -112,7 +112,7 @@ export function useWebRTC(options: WebRTCOptions): {
     const networkUp = () => latest.current.networkUp().catch(() => false);
     const pauseUntilNetwork = (failure: StationError) => {
       latest.current.onPaused(failure);
-      void waitForNetwork({ probe: networkUp, sleep: sleepUnlessOnline, random: Math.random, cancelled: () => disposed }).then((back) => {
+      void waitForNetwork({ probe: networkUp, sleep: (ms) => sleepUnlessOnline(ms, window), random: Math.random, cancelled: () => disposed }).then((back) => {
         if (!back || disposed) return;
         latest.current.onNetworkReturned();
         connect(true);
@@ -142,17 +142,4 @@ export function useWebRTC(options: WebRTCOptions): {
   const send = useCallback((event: Record<string, unknown>) => call.current?.send(event) ?? false, []);
   const rollover = useCallback(() => rolloverNow.current?.() ?? false, []);
   return { status, send, rollover };
-}
-
-/** Sleeps `ms`, or less when the operating system reports the network back (`online`). */
-function sleepUnlessOnline(ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      window.removeEventListener('online', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    window.addEventListener('online', done);
-  });
 }
