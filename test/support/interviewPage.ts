@@ -69,6 +69,7 @@ export interface JournalEntry {
   readonly contentIndex: number;
   readonly speaker: 'ai' | 'candidate';
   readonly content: string;
+  readonly speechStartedAt: string;
 }
 
 /** What this station's journal holds for a session (in speech order), and how much is not synced. */
@@ -94,6 +95,8 @@ export interface StoredRow {
   readonly content_index: number;
   readonly speaker: string;
   readonly content: string;
+  /** Speech start (ISO), what rows are ordered by. */
+  readonly spoken_at: string;
   readonly copies: number;
 }
 
@@ -104,6 +107,7 @@ export interface StoredRow {
 export async function storedAfterSync(page: Page, sql: postgres.Sql, sessionId: string): Promise<StoredRow[]> {
   await expect.poll(async () => (await journal(page, sessionId)).unsynced, { timeout: 60_000, interval: 1_000 }).toBe(0);
   return sql<StoredRow[]>`
-    select item_id, content_index, speaker::text as speaker, content, count(*) over (partition by item_id, content_index)::int as copies
+    select item_id, content_index, speaker::text as speaker, content,
+      to_char("timestamp" at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as spoken_at, count(*) over (partition by item_id, content_index)::int as copies
     from public.transcript_entries where session_id = ${sessionId} order by "timestamp", item_id, content_index`;
 }
