@@ -13,7 +13,7 @@ import { useInterviewRoom } from './interview/useInterviewRoom';
 import { useMicrophone, type MicrophoneControls } from './interview/useMicrophone';
 import { useRoomWarnings } from './interview/useRoomWarnings';
 
-type Running = Extract<InterviewState, { status: 'connecting' | 'live' | 'reconnecting' | 'ending' }>;
+type Running = Extract<InterviewState, { status: 'connecting' | 'live' | 'reconnecting' | 'paused' | 'ending' }>;
 
 /**
  * Station home → check-in → device check → room → end, for a signed-in proctor or recruiter. Owns
@@ -104,7 +104,7 @@ function WithMicrophone(props: {
       </section>
     );
   }
-  if (state.status === 'connecting' || state.status === 'live' || state.status === 'reconnecting' || state.status === 'ending') {
+  if (state.status === 'connecting' || state.status === 'live' || state.status === 'reconnecting' || state.status === 'paused' || state.status === 'ending') {
     return <Room key={state.session.sessionId} state={state} {...{ ports, interview, mic, audioElement }} maxInterviewMinutes={config.maxInterviewMinutes} realtimeSessionMaxSeconds={config.realtimeSessionMaxSeconds ?? null} />;
   }
   return null;
@@ -120,6 +120,7 @@ function Room(props: { state: Running; ports: InterviewPorts; interview: Intervi
       status={state.status}
       connection={room.connection}
       attempt={state.status === 'reconnecting' ? state.attempt : null}
+      pausedSeconds={state.status === 'paused' ? pausedSeconds(room.clock.elapsedSeconds, state.liveSince, state.pausedAt) : null}
       lines={room.transcript.lines}
       interviewerSpeaking={room.transcript.interviewerSpeaking}
       clock={room.clock}
@@ -130,6 +131,11 @@ function Room(props: { state: Running; ports: InterviewPorts; interview: Intervi
       onEnd={() => interview.requestEnd('completed')}
     />
   );
+}
+
+/** How long the interview has been paused, from the room's clock (elapsed since the first live moment). */
+function pausedSeconds(elapsedSeconds: number, liveSince: number | null, pausedAt: number): number {
+  return liveSince === null ? 0 : Math.max(0, elapsedSeconds - Math.floor((pausedAt - liveSince) / 1000));
 }
 
 function describeNotice(notice: InterviewControls['notice']): string | null {

@@ -4,12 +4,15 @@ import { connectionLabel, type ConnectionStatus } from './interview/connectionSt
 import type { InterviewState } from './interview/interviewMachine';
 import { describeDuration, formatDuration, type InterviewClock } from './interview/timing';
 import type { TranscriptLine } from './interview/transcriptManager';
+import { PausedNotice } from './PausedNotice';
 import { TranscriptLog } from './TranscriptLog';
 
 export interface InterviewRoomProps {
   readonly status: InterviewState['status'];
   readonly connection: ConnectionStatus;
   readonly attempt: number | null;
+  /** Paused (the network is gone): for how many seconds; null otherwise. */
+  readonly pausedSeconds: number | null;
   readonly lines: readonly TranscriptLine[];
   readonly interviewerSpeaking: boolean;
   readonly clock: InterviewClock;
@@ -26,7 +29,7 @@ export function InterviewRoom(props: InterviewRoomProps) {
   const { status, connection, attempt, lines, interviewerSpeaking, clock, counts, muted, notices } = props;
   const [confirming, setConfirming] = useState(false);
   const ending = status === 'ending';
-  const word = ending ? 'Ending' : status === 'reconnecting' ? 'Reconnecting' : status === 'live' ? 'Live' : connectionLabel(connection === 'connected' ? 'connecting' : connection);
+  const word = ending ? 'Ending' : status === 'paused' ? 'Paused' : status === 'reconnecting' ? 'Reconnecting' : status === 'live' ? 'Live' : connectionLabel(connection === 'connected' ? 'connecting' : connection);
 
   return (
     <section className="screen room" aria-labelledby="room-title">
@@ -47,6 +50,7 @@ export function InterviewRoom(props: InterviewRoomProps) {
           <span aria-label={`Remaining ${describeDuration(clock.remainingSeconds)}`}>Remaining {formatDuration(clock.remainingSeconds)}</span>
         </p>
       </div>
+      {props.pausedSeconds !== null && <PausedNotice pausedFor={props.pausedSeconds} />}
       {clock.warning && (
         <p role="alert" className="warning">
           About {Math.ceil(clock.remainingSeconds / 60)} minute{clock.remainingSeconds > 60 ? 's' : ''} left: the interview ends by itself when the time is up, and the transcript is saved.

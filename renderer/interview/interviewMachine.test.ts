@@ -87,7 +87,68 @@ describe('interview reducer', () => {
     expect(run([{ type: 'CANCELLED' }], ready)).toEqual(initialInterviewState);
   });
 
-  it('wants a peer connection only while connecting, live or reconnecting', () => {
+  describe('paused: the network is gone for longer than reconnecting tries', () => {
+    const offline = stationError('UPSTREAM_UNAVAILABLE', 'token service unreachable');
+    const live = () => run([{ type: 'CHECKED_IN', checkIn }, { type: 'SESSION_STARTED', session }, { type: 'START_PRESSED' }, { type: 'CONNECTED', at: 1_000 }]);
+    const paused = () => run([{ type: 'CONNECTION_LOST', error: dropped }, { type: 'PAUSED', error: offline, at: 5_000 }], live());
+
+    it('pauses instead of failing, keeping the session, the first live time and the call count', () => {
+      expect(paused()).toMatchObject({ status: 'paused', session, liveSince: 1_000, calls: 1, lastError: offline, pausedAt: 5_000 });
+      expect(sessionIdOf(paused())).toBe(session.sessionId);
+      expect(wantsConnection(paused())).toBe(true);
+    });
+
+    it('resumes by itself: network back → reconnecting → live in a new call, elapsed time still from the first live moment', () => {
+      const resuming = run([{ type: 'NETWORK_RETURNED' }], paused());
+      expect(resuming).toMatchObject({ status: 'reconnecting', attempt: 1, calls: 1 });
+      expect(run([{ type: 'CONNECTED', at: 60_000 }], resuming)).toMatchObject({ status: 'live', liveSince: 1_000, calls: 2 });
+      // The resumed attempt can find the network gone again: paused again, not failed.
+      expect(run([{ type: 'PAUSED', error: offline, at: 61_000 }], resuming)).toMatchObject({ status: 'paused', pausedAt: 61_000 });
+    });
+
+    it('is ended by the proctor (or the time limit) from the pause, with the session to end', () => {
+      const ending = run([{ type: 'END_REQUESTED', reason: 'proctor_ended' }], paused());
+      expect(ending).toMatchObject({ status: 'ending', reason: 'proctor_ended', session });
+      expect(wantsConnection(ending)).toBe(false);
+      expect(run([{ type: 'END_FAILED', error: stationError('NETWORK_OFFLINE', 'offline') }], ending)).toMatchObject({ status: 'ended', sessionId: session.sessionId, endError: { code: 'NETWORK_OFFLINE' } });
+    });
+
+    it('still fails on a failure that is not the network', () => {
+      const refused = stationError('SESSION_ENDED', 'the server ended the session');
+      expect(run([{ type: 'CONNECT_FAILED', error: refused }], paused())).toEqual({ status: 'failed', error: refused, sessionId: session.sessionId });
+    });
+
+    it('ignores late events that would move a pause backwards or sideways', () => {
+      const p = paused();
+      for (const late of [
+        { type: 'CONNECTED', at: 9_000 },
+        { type: 'CONNECTION_LOST', error: dropped },
+        { type: 'RECONNECT_ATTEMPT', attempt: 3 },
+        { type: 'PAUSED', error: offline, at: 9_000 },
+        { type: 'CHECKED_IN', checkIn },
+        { type: 'START_PRESSED' },
+        { type: 'ENDED', result: endResult },
+        { type: 'RESET' },
+      ] as InterviewEvent[]) {
+        expect(interviewReducer(p, late)).toBe(p);
+      }
+      // A network-returned that arrives after the end was pressed does not reopen the interview.
+      const ending = run([{ type: 'END_REQUESTED', reason: 'proctor_ended' }], p);
+      expect(run([{ type: 'NETWORK_RETURNED' }, { type: 'PAUSED', error: offline, at: 9_000 }], ending)).toBe(ending);
+      expect(interviewReducer(live(), { type: 'NETWORK_RETURNED' })).toEqual(live());
+    });
+
+    it('pauses only an interview that has been live: a first connect that reaches nothing fails as before', () => {
+      const connecting = run([{ type: 'CHECKED_IN', checkIn }, { type: 'SESSION_STARTED', session }, { type: 'START_PRESSED' }]);
+      expect(interviewReducer(connecting, { type: 'PAUSED', error: offline, at: 1 })).toBe(connecting);
+      const restored = run([{ type: 'RESUMED', checkIn, session, liveSince: 500, history: [] }]);
+      expect(run([{ type: 'PAUSED', error: offline, at: 2 }], restored)).toMatchObject({ status: 'paused', liveSince: 500, calls: 0 });
+      // A rollover's new call that cannot be made (the state stayed live) pauses too.
+      expect(run([{ type: 'PAUSED', error: offline, at: 3 }], live())).toMatchObject({ status: 'paused', calls: 1 });
+    });
+  });
+
+  it('wants a peer connection only while connecting, live, reconnecting or paused', () => {
     const live = run([{ type: 'CHECKED_IN', checkIn }, { type: 'SESSION_STARTED', session }, { type: 'START_PRESSED' }, { type: 'CONNECTED', at: 1 }]);
     expect(wantsConnection(live)).toBe(true);
     expect(wantsConnection(run([{ type: 'END_REQUESTED', reason: 'completed' }], live))).toBe(false);

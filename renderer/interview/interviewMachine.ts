@@ -4,7 +4,12 @@ import type { TranscriptLine } from './transcriptManager';
 
 /**
  * The interview's life as a pure reducer over a discriminated union:
- * `idle → deviceCheck → starting → connecting → live ⇄ reconnecting → ending → ended | failed`.
+ * `idle → deviceCheck → starting → connecting → live ⇄ reconnecting ⇄ paused → ending → ended | failed`.
+ * `paused`: reconnecting gave up because the network is gone (the station cannot reach its token
+ * service); the interview waits for it and resumes by itself (`paused → reconnecting → live`), or
+ * the proctor ends it. Failures that are not the network (refused credentials, a session the server
+ * ended) still go to `failed`. Elapsed time counts from the first live moment on the wall clock, so
+ * a pause counts toward the limit (the session JWT, main's timer and the server count the same way).
  * Side effects (IPC calls, the peer connection) live in hooks that dispatch these events; the
  * reducer only decides which transitions are allowed, so a late or repeated event cannot move the
  * interview backwards (e.g. a stale "connected" after the person pressed End).
@@ -44,6 +49,8 @@ export type InterviewState =
   | ({ readonly status: 'connecting'; readonly attempt: number } & Running)
   | ({ readonly status: 'live'; readonly calls: number } & Running)
   | ({ readonly status: 'reconnecting'; readonly attempt: number; readonly calls: number; readonly lastError: StationError } & Running)
+  /** The network is gone: no call, nothing lost; waiting for it to return (since `pausedAt`, epoch ms). */
+  | ({ readonly status: 'paused'; readonly calls: number; readonly lastError: StationError; readonly pausedAt: number } & Running)
   | ({ readonly status: 'ending'; readonly reason: EndReason } & Running)
   | {
       readonly status: 'ended';
@@ -69,6 +76,10 @@ export type InterviewEvent =
   | { readonly type: 'CONNECTION_LOST'; readonly error: StationError }
   | { readonly type: 'RECONNECT_ATTEMPT'; readonly attempt: number }
   | { readonly type: 'CONNECT_FAILED'; readonly error: StationError }
+  /** Reconnecting (or a rollover's new call) gave up on a network error: wait for the network. */
+  | { readonly type: 'PAUSED'; readonly error: StationError; readonly at: number }
+  /** The station reaches its services again: a new call, with the context. */
+  | { readonly type: 'NETWORK_RETURNED' }
   | { readonly type: 'END_REQUESTED'; readonly reason: EndReason }
   | { readonly type: 'ENDED'; readonly result: InterviewEndResponse }
   | { readonly type: 'END_FAILED'; readonly error: StationError }
@@ -124,12 +135,22 @@ export function interviewReducer(state: InterviewState, event: InterviewEvent): 
       return state;
 
     case 'CONNECT_FAILED':
-      return state.status === 'connecting' || state.status === 'reconnecting'
+      return state.status === 'connecting' || state.status === 'reconnecting' || state.status === 'paused'
         ? { status: 'failed', error: event.error, sessionId: state.session.sessionId }
         : state;
 
+    case 'PAUSED': {
+      // Only an interview that has been live pauses; a first connect that cannot reach anything fails.
+      const midInterview = state.status === 'live' || state.status === 'reconnecting' || (state.status === 'connecting' && state.liveSince !== null);
+      if (!midInterview) return state;
+      return { ...running(state), status: 'paused', calls: state.status === 'connecting' ? 0 : state.calls, lastError: event.error, pausedAt: event.at };
+    }
+
+    case 'NETWORK_RETURNED':
+      return state.status === 'paused' ? { ...running(state), status: 'reconnecting', attempt: 1, calls: state.calls, lastError: state.lastError } : state;
+
     case 'END_REQUESTED':
-      if (state.status === 'connecting' || state.status === 'live' || state.status === 'reconnecting') {
+      if (state.status === 'connecting' || state.status === 'live' || state.status === 'reconnecting' || state.status === 'paused') {
         return { ...running(state), status: 'ending', reason: event.reason };
       }
       return state;
@@ -177,7 +198,7 @@ export function sessionIdOf(state: InterviewState): string | null {
   }
 }
 
-/** Whether a peer connection should exist (be built or kept) in this state. */
+/** Whether a peer connection should exist (be built, kept, or, while paused, rebuilt when the network returns). */
 export function wantsConnection(state: InterviewState): boolean {
-  return state.status === 'connecting' || state.status === 'live' || state.status === 'reconnecting';
+  return state.status === 'connecting' || state.status === 'live' || state.status === 'reconnecting' || state.status === 'paused';
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StationFailure } from '@interview-station/contracts';
-import { backoffDelay, CONNECT_RETRY, withRetry } from './retry';
+import { stationError } from '@interview-station/contracts';
+import { backoffDelay, CONNECT_RETRY, isOutage, withRetry } from './retry';
 
 const noSleep = { sleep: async () => undefined, random: () => 0.5, cancelled: () => false };
 
@@ -53,5 +54,36 @@ describe('retry policy', () => {
     );
     await expect(outcome).rejects.toBeInstanceOf(StationFailure);
     expect(calls).toBe(1);
+  });
+
+  it('gives up early when told the network is gone, without sleeping or trying again', async () => {
+    let calls = 0;
+    const slept: number[] = [];
+    const asked: string[] = [];
+    const outcome = withRetry(
+      async () => {
+        calls += 1;
+        throw StationFailure.of('UPSTREAM_UNAVAILABLE', 'connect ECONNREFUSED');
+      },
+      CONNECT_RETRY,
+      { ...noSleep, sleep: async (ms) => void slept.push(ms), giveUp: async (error) => (asked.push(error.code), true) },
+    );
+    await expect(outcome).rejects.toMatchObject({ error: { code: 'UPSTREAM_UNAVAILABLE' } });
+    expect({ calls, slept, asked }).toEqual({ calls: 1, slept: [], asked: ['UPSTREAM_UNAVAILABLE'] });
+    // Told to go on (the services answer): all three attempts.
+    calls = 0;
+    await expect(withRetry(async () => (calls += 1, Promise.reject(new Error('ICE failed'))), CONNECT_RETRY, { ...noSleep, giveUp: async () => false })).rejects.toBeInstanceOf(StationFailure);
+    expect(calls).toBe(3);
+  });
+});
+
+describe('outage or failure', () => {
+  it('treats unreachable services and dropped calls as the network gone, refusals as failures', () => {
+    for (const code of ['UPSTREAM_UNAVAILABLE', 'NETWORK_OFFLINE', 'SDP_EXCHANGE_FAILED', 'WEBRTC_CONNECTION_FAILED', 'TOKEN_MINT_FAILED', 'RATE_LIMITED', 'HOST_DISCONNECTED'] as const) {
+      expect([code, isOutage(stationError(code, 'x'))]).toEqual([code, true]);
+    }
+    for (const code of ['AUTHENTICATION_FAILED', 'NOT_AUTHORIZED', 'SESSION_ENDED', 'SESSION_EXPIRED', 'SESSION_NOT_FOUND', 'VALIDATION_FAILED', 'CONFIGURATION_INVALID'] as const) {
+      expect([code, isOutage(stationError(code, 'x'))]).toEqual([code, false]);
+    }
   });
 });

@@ -29,6 +29,11 @@ export interface RetryDeps {
   readonly cancelled: () => boolean;
   /** Told before each attempt, e.g. to show "Reconnecting (attempt 2 of 3)". */
   readonly onAttempt?: (attempt: number) => void;
+  /**
+   * Asked after a failed attempt that would be retried: true gives up at once (e.g. the network is
+   * known to be gone, so the remaining attempts could only fail and use up the session's allowance).
+   */
+  readonly giveUp?: (error: StationError) => Promise<boolean>;
 }
 
 /** The typed error a thrown value stands for; anything untyped is a connection failure. */
@@ -63,6 +68,16 @@ export function recoveryFor(error: StationError): Recovery {
 }
 
 /**
+ * Whether a connection failure can be the network being gone (a service unreachable, a call that
+ * dropped or could not be made): the interview pauses and waits for the network instead of failing.
+ * Refused credentials and sessions that ended stay failures: waiting cannot fix them.
+ */
+export function isOutage(error: StationError): boolean {
+  const recovery = recoveryFor(error);
+  return recovery === 'retry-with-backoff' || recovery === 'new-session';
+}
+
+/**
  * Runs `operation` until it succeeds, a non-retryable error occurs, the attempts run out or the
  * caller cancels. Throws the last error as a StationFailure.
  */
@@ -78,6 +93,7 @@ export async function withRetry<T>(operation: (attempt: number) => Promise<T>, p
       last = toStationError(error);
       const recovery = recoveryFor(last);
       if (recovery === 'stop' || attempt === policy.attempts || deps.cancelled()) break;
+      if (deps.giveUp && (await deps.giveUp(last))) break;
       // Fresh credentials need no wait (the next attempt mints them); everything else backs off.
       if (recovery !== 'refresh-and-retry') await deps.sleep(backoffDelay(attempt, policy, deps.random));
     }

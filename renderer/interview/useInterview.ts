@@ -25,6 +25,10 @@ export interface InterviewControls {
   lost(error: StationError): void;
   attempt(attempt: number): void;
   failed(error: StationError): void;
+  /** The network is gone: the interview waits for it (nothing is ended or recorded). */
+  paused(error: StationError): void;
+  /** The network is back: a new call with the context is on its way. */
+  networkReturned(): void;
   reset(): void;
 }
 
@@ -166,6 +170,8 @@ export function useInterview(ports: InterviewPorts): InterviewControls {
     lost: useCallback((error: StationError) => dispatch({ type: 'CONNECTION_LOST', error }), []),
     attempt: useCallback((attempt: number) => dispatch({ type: 'RECONNECT_ATTEMPT', attempt }), []),
     failed,
+    paused: useCallback((error: StationError) => dispatch({ type: 'PAUSED', error, at: Date.now() }), []),
+    networkReturned: useCallback(() => dispatch({ type: 'NETWORK_RETURNED' }), []),
     reset: useCallback(() => {
       activeCheckIn.current = null;
       dispatch({ type: 'RESET' });

@@ -5,6 +5,7 @@ import { rolloverDecision, TurnTracker } from './rollover';
 import type { InterviewControls } from './useInterview';
 import { wantsConnection, type InterviewState } from './interviewMachine';
 import type { InterviewPorts } from './ports';
+import { callReachable } from './networkWatch';
 import { interviewClock, limitSeconds, type InterviewClock } from './timing';
 import type { ConnectionStatus } from './connectionState';
 import { useOpenAIConnection } from './useOpenAIConnection';
@@ -13,7 +14,7 @@ import { useSDPProxy } from './useSDPProxy';
 import { useTranscriptManager, type TranscriptControls } from './useTranscriptManager';
 import { useWebRTC } from './useWebRTC';
 
-type Running = Extract<InterviewState, { status: 'connecting' | 'live' | 'reconnecting' | 'ending' }>;
+type Running = Extract<InterviewState, { status: 'connecting' | 'live' | 'reconnecting' | 'paused' | 'ending' }>;
 
 export interface RoomControls {
   readonly connection: ConnectionStatus;
@@ -45,7 +46,7 @@ export function useInterviewRoom(
   const direct = useOpenAIConnection(ports, session, interview.prefetchedToken);
   const hybrid = useSDPProxy(ports, session);
   const [providerNotice, setProviderNotice] = useState<string | null>(null);
-  const { connected, lost, attempt, failed, requestEnd, completeEnd } = interview;
+  const { connected, lost, attempt, failed, paused, networkReturned, requestEnd, completeEnd } = interview;
   const { handle, callStarted, finals, drain } = transcript;
   const markedLive = useRef(false);
   const [turns] = useState(() => new TurnTracker());
@@ -93,6 +94,17 @@ export function useInterviewRoom(
     onAttempt: attempt,
     // Store what was said before the room closes on the failure: never lose an entry.
     onFailed: (error) => void drain(END_DRAIN_MS).then(() => failed(error)),
+    // An interview that has been live waits out a network outage instead of failing.
+    canPause: state.liveSince !== null,
+    networkUp: async () => {
+      const checks = await ports.checkServices();
+      return checks.ok && callReachable(checks.value);
+    },
+    onPaused: (error) => {
+      callOpenedAt.current = null;
+      paused(error);
+    },
+    onNetworkReturned: networkReturned,
   });
 
   // Rollover before the provider's cap: checked twice a second, acted on at a turn boundary.
@@ -119,9 +131,10 @@ export function useInterviewRoom(
   }, []);
   const clock = interviewClock(now, state.liveSince, limitSeconds(session.maxDurationSeconds, maxInterviewMinutes));
 
-  // The station enforces its limit itself too (main will as well, see stationPorts.ts).
+  // The station enforces its limit itself too (main will as well, see stationPorts.ts). A pause
+  // counts: the limit is wall-clock time from the first live moment, as main and the server count it.
   useEffect(() => {
-    if (clock.over && (state.status === 'live' || state.status === 'reconnecting')) requestEnd('max_duration');
+    if (clock.over && (state.status === 'live' || state.status === 'reconnecting' || state.status === 'paused')) requestEnd('max_duration');
   }, [clock.over, state.status, requestEnd]);
 
   // Ending: the call is already closed (not active); store what is left, then record the end.

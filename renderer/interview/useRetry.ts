@@ -1,9 +1,12 @@
 import { useCallback, useEffect, useMemo, useRef } from 'react';
-import { CONNECT_RETRY, withRetry, type RetryPolicy } from './retry';
+import { CONNECT_RETRY, withRetry, type RetryDeps, type RetryPolicy } from './retry';
+
+/** What a caller may hook into a retry loop (see RetryDeps). */
+export type RetryHooks = Pick<RetryDeps, 'onAttempt' | 'giveUp'>;
 
 export interface RetryControls {
   /** Runs the operation under the policy (3 attempts, exponential backoff with jitter). */
-  run<T>(operation: (attempt: number) => Promise<T>, onAttempt?: (attempt: number) => void): Promise<T>;
+  run<T>(operation: (attempt: number) => Promise<T>, hooks?: RetryHooks): Promise<T>;
   /** Stops any running retry loop (End pressed, unmount); the next `run` starts afresh. */
   cancel(): void;
 }
@@ -13,13 +16,13 @@ export function useRetry(policy: RetryPolicy = CONNECT_RETRY): RetryControls {
   useEffect(() => () => void (generation.current += 1), []);
 
   const run = useCallback(
-    <T,>(operation: (attempt: number) => Promise<T>, onAttempt?: (attempt: number) => void) => {
+    <T,>(operation: (attempt: number) => Promise<T>, hooks: RetryHooks = {}) => {
       const mine = generation.current;
       return withRetry(operation, policy, {
         sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
         random: Math.random,
         cancelled: () => generation.current !== mine,
-        ...(onAttempt ? { onAttempt } : {}),
+        ...hooks,
       });
     },
     [policy],

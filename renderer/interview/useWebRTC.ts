@@ -3,7 +3,8 @@ import { stationError, type StationError } from '@interview-station/contracts';
 import type { CallSetup } from './callSetup';
 import type { ConnectionStatus } from './connectionState';
 import { openRealtimeCall, type RealtimeCall } from './peerConnection';
-import { toStationError } from './retry';
+import { sleepUnlessOnline, waitForNetwork } from './networkWatch';
+import { isOutage, toStationError } from './retry';
 import { useConnectionState } from './useConnectionState';
 import { useRetry } from './useRetry';
 
@@ -24,11 +25,23 @@ export interface WebRTCOptions {
   readonly onAttempt: (attempt: number) => void;
   /** Every attempt failed (or one failed in a way retrying cannot fix). */
   readonly onFailed: (error: StationError) => void;
+  /**
+   * Whether a network failure pauses the interview instead of failing it (it has been live). Then
+   * an attempt that fails while `networkUp` says no gives up at once, the interview pauses
+   * (`onPaused`), and when `networkUp` says yes again (`onNetworkReturned`) a new call is made with
+   * the context, as after a drop.
+   */
+  readonly canPause: boolean;
+  /** Whether a new call can be made now (main's view of its services); may reject. */
+  readonly networkUp: () => Promise<boolean>;
+  readonly onPaused: (error: StationError) => void;
+  readonly onNetworkReturned: () => void;
 }
 
 /**
  * Orchestrates one interview's calls: connect with retries while `active`, rebuild after a drop
- * (useRetry again), close when no longer active. The imperative peer code is in peerConnection.ts.
+ * (useRetry again), pause while the network is gone and rebuild when it returns, close when no
+ * longer active. The imperative peer code is in peerConnection.ts.
  */
 export function useWebRTC(options: WebRTCOptions): {
   readonly status: ConnectionStatus;
@@ -71,9 +84,13 @@ export function useWebRTC(options: WebRTCOptions): {
               },
             });
           },
-          (attempt) => {
-            if (attempt > 1) dispatch({ type: 'retry' });
-            latest.current.onAttempt(attempt);
+          {
+            onAttempt: (attempt) => {
+              if (attempt > 1) dispatch({ type: 'retry' });
+              latest.current.onAttempt(attempt);
+            },
+            // The network is known to be gone: the other attempts could only fail; pause now.
+            giveUp: async (error) => latest.current.canPause && isOutage(error) && !(await networkUp()),
           },
         )
         .then(
@@ -85,10 +102,21 @@ export function useWebRTC(options: WebRTCOptions): {
           },
           (error: unknown) => {
             if (disposed) return;
+            const failure = toStationError(error);
+            if (latest.current.canPause && isOutage(failure)) return pauseUntilNetwork(failure);
             dispatch({ type: 'fail' });
-            latest.current.onFailed(toStationError(error));
+            latest.current.onFailed(failure);
           },
         );
+    };
+    const networkUp = () => latest.current.networkUp().catch(() => false);
+    const pauseUntilNetwork = (failure: StationError) => {
+      latest.current.onPaused(failure);
+      void waitForNetwork({ probe: networkUp, sleep: (ms) => sleepUnlessOnline(ms, window), random: Math.random, cancelled: () => disposed }).then((back) => {
+        if (!back || disposed) return;
+        latest.current.onNetworkReturned();
+        connect(true);
+      });
     };
     connect(false);
     rolloverNow.current = () => {

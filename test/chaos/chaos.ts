@@ -28,7 +28,7 @@ import {
 } from '@interview-station/contracts';
 import { SEED as SEED_DATA, SEED_PASSWORD } from '../../devstack/supabase/seedUsers';
 import { startSupabaseStack } from '../../devstack/supabase/supabaseStack';
-import { startGate, type Gate } from '../../electron/services/sync/stackProxies.fixture';
+import { startGate, type Gate } from '../support/tcpGate';
 import { between, seededRandom } from './seededRandom';
 
 const ROOT = path.resolve(__dirname, '../..');
