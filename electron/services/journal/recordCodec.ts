@@ -18,31 +18,31 @@ export function encodeFrame(payload: Buffer): Buffer {
   return frame;
 }
 
-/** The UTF-8 size of a text record, refused (RangeError) if no frame may hold it. */
-export function textRecordBytes(text: string): number {
+/** Refuses (RangeError) a text record no frame may hold; cheap unless the text is near the limit. */
+export function checkTextRecord(text: string): void {
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit, so most records need no byte count at all.
+  if (text.length * 3 <= MAX_RECORD_BYTES) return;
   const length = Buffer.byteLength(text, 'utf8');
   if (length > MAX_RECORD_BYTES) throw new RangeError(`journal record of ${length} bytes exceeds ${MAX_RECORD_BYTES}`);
-  return length;
 }
 
 /**
- * Several UTF-8 `texts` framed one after another in a single buffer (one allocation and one write
- * for a group commit's batch); `bytes[i]` is `textRecordBytes(texts[i])`.
+ * Several UTF-8 `texts` (each passed by checkTextRecord) framed one after another in a single
+ * buffer: one allocation and one write for a group commit's batch, each text encoded once.
  */
-export function encodeTextFrames(texts: readonly string[], bytes: readonly number[]): Buffer {
-  let total = 0;
-  for (const length of bytes) total += HEADER_BYTES + length;
-  const out = Buffer.allocUnsafe(total);
+export function encodeTextFrames(texts: readonly string[]): Buffer {
+  let bound = 0;
+  for (const text of texts) bound += HEADER_BYTES + text.length * 3;
+  const out = Buffer.allocUnsafe(bound);
   let offset = 0;
-  for (let i = 0; i < texts.length; i++) {
-    const length = bytes[i] as number;
+  for (const text of texts) {
     const start = offset + HEADER_BYTES;
+    const length = out.write(text, start, 'utf8');
     out.writeUInt32LE(length, offset);
-    out.write(texts[i] as string, start, length, 'utf8');
     out.writeUInt32LE(crc32(out.subarray(start, start + length)), offset + 4);
     offset = start + length;
   }
-  return out;
+  return out.subarray(0, offset);
 }
 
 export interface DecodedFrames {

@@ -7,7 +7,7 @@ import {
   transcriptKeyString,
   type TranscriptEntry,
 } from '@interview-station/contracts';
-import { decodeFrames, encodeTextFrames, textRecordBytes } from './recordCodec';
+import { checkTextRecord, decodeFrames, encodeTextFrames } from './recordCodec';
 
 const JournalRecordSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('entry'), entry: TranscriptEntrySchema }).strict(),
@@ -21,7 +21,6 @@ type JournalRecord = z.infer<typeof JournalRecordSchema>;
  */
 interface PendingBatch {
   readonly texts: string[];
-  readonly bytes: number[];
   /** The entries among the records, added to the journal's view once the batch is durable. */
   readonly entries: (readonly [string, TranscriptEntry])[];
   readonly done: Promise<void>;
@@ -36,7 +35,7 @@ function pendingBatch(): PendingBatch {
     resolve = res;
     reject = rej;
   });
-  return { texts: [], bytes: [], entries: [], done, resolve, reject };
+  return { texts: [], entries: [], done, resolve, reject };
 }
 
 export interface AppendResult {
@@ -182,10 +181,9 @@ export class TranscriptJournal {
     }
     const text = JSON.stringify(record);
     // Checked here, so a record too large fails alone, not the batch it would have joined.
-    const bytes = textRecordBytes(text);
+    checkTextRecord(text);
     const batch = (this.next ??= pendingBatch());
     batch.texts.push(text);
-    batch.bytes.push(bytes);
     this.flushing ??= this.flush();
     return batch;
   }
@@ -196,7 +194,7 @@ export class TranscriptJournal {
       const batch = this.next;
       this.next = null;
       try {
-        await writeAll(this.file, encodeTextFrames(batch.texts, batch.bytes));
+        await writeAll(this.file, encodeTextFrames(batch.texts));
         await this.file.datasync();
         this.commit(batch);
         batch.resolve();
