@@ -150,6 +150,7 @@ export const interview: Bench = {
       const all = [...results.hybrid, ...results.direct];
       const visible = all.flatMap((r) => r.visible);
       const durable = all.flatMap((r) => r.durable);
+      const sent = all.flatMap((r) => r.sent);
       const stored = all.flatMap((r) => r.postgres);
       rows.push({
         figure: 'final transcript event → visible in the room',
@@ -172,7 +173,8 @@ export const interview: Bench = {
               target: '≤ 20 ms',
               met: judge(options, percentile(durable, 95) <= 20),
               runs: all.length,
-              detail: { finals: durable.length, medianMs: round(median(durable), 1), maxMs: round(Math.max(...durable), 1), sentToMainP95Ms: round(percentile(all.flatMap((r) => r.sent), 95), 1) },
+              detail: { finals: durable.length, medianMs: round(median(durable), 1), maxMs: round(Math.max(...durable), 1), sentToMainP95Ms: round(percentile(sent, 95), 1) },
+              note: `the renderer sent each to main within ${round(percentile(sent, 95), 1)} ms (p95); the rest is main's answer: the bridge round trip and the journal's fsync`,
             }
           : notMeasured('final transcript event → durable in the journal', 'ms', 'no transcript:append-batch answer seen on the bridge', '≤ 20 ms'),
       );
