@@ -15,8 +15,9 @@ import { FINAL_EVENTS, NAME_SHIM, PAGE_MODULE } from './interview';
 
 const ENTRIES = 500;
 const GROWTH_LIMIT_MB = 20;
-/** Time after the channel opens to read the heap before the first turn. */
+/** Time after the channel opens to read the heap before the first turn (shorter in the smoke run). */
 const BASELINE_WINDOW_MS = 4_000;
+const QUICK_BASELINE_WINDOW_MS = 1_500;
 
 interface Heap {
   usedMB: number;
@@ -39,7 +40,7 @@ export const memory: Bench = {
     const entries = options.quick ? 10 : ENTRIES;
     const { countFinals } = (await import(PAGE_MODULE)) as { countFinals(finalEvents: string[]): void };
     const stack = await benchStack();
-    stack.simulator.control.setScript({ ...DEFAULT_SCRIPT, rapidTurns: { pairs: entries / 2, startAfterMs: BASELINE_WINDOW_MS } });
+    stack.simulator.control.setScript({ ...DEFAULT_SCRIPT, rapidTurns: { pairs: entries / 2, startAfterMs: options.quick ? QUICK_BASELINE_WINDOW_MS : BASELINE_WINDOW_MS } });
     const browser = await launchStationBrowser();
     const host = await startStationHost(stack, 'direct');
     try {
