@@ -9,6 +9,8 @@ export interface Final {
   contentIndex: number;
   text: string;
   visible?: number;
+  /** The station sent it to main (transcript:append-batch on the bridge). */
+  sent?: number;
   durable?: number;
 }
 export interface Probe {
@@ -111,7 +113,11 @@ export function instrument(finalEvents: string[]): void {
       if (typeof data === 'string' && data.includes('transcript:append-batch')) {
         try {
           const request = JSON.parse(data) as { id: number; channel: string; input: { entries: { itemId: string; contentIndex: number }[] } };
-          if (request.channel === 'transcript:append-batch') appends.set(request.id, request.input.entries);
+          if (request.channel === 'transcript:append-batch') {
+            appends.set(request.id, request.input.entries);
+            const now = performance.now();
+            for (const entry of request.input.entries) for (const f of probe.finals) if (f.itemId === entry.itemId && f.contentIndex === entry.contentIndex) f.sent ??= now;
+          }
         } catch {
           /* not the bridge's */
         }
@@ -161,3 +167,55 @@ export async function bareConnect(): Promise<{ dcOpen: number; firstAudio: numbe
   return result;
 }
 
+
+/** What countFinals keeps: counters only, so that the page's heap is the station's alone. */
+export interface FinalCounts {
+  /** Final transcript events the data channel delivered. */
+  finals: number;
+  /** Entries main answered as durable (transcript:append-batch answered ok). */
+  durable: number;
+}
+
+/** A lighter probe than `instrument`, for the memory figure: how many finals arrived and are durable. */
+export function countFinals(finalEvents: string[]): void {
+  const counts: FinalCounts = { finals: 0, durable: 0 };
+  (window as unknown as { __counts: FinalCounts }).__counts = counts;
+  const Native = window.RTCPeerConnection;
+  class Counted extends Native {
+    override createDataChannel(label: string, init?: RTCDataChannelInit): RTCDataChannel {
+      const channel = super.createDataChannel(label, init);
+      channel.addEventListener('message', (event: MessageEvent) => {
+        const text = String(event.data);
+        if (finalEvents.some((type) => text.includes(`"type":"${type}"`))) counts.finals += 1;
+      });
+      return channel;
+    }
+  }
+  (window as unknown as { RTCPeerConnection: typeof RTCPeerConnection }).RTCPeerConnection = Counted;
+  const appends = new Map<number, number>();
+  const NativeSocket = window.WebSocket;
+  class CountedSocket extends NativeSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols);
+      this.addEventListener('message', (event: MessageEvent) => {
+        try {
+          const message = JSON.parse(String(event.data)) as { kind?: string; id?: number; result?: { ok?: boolean } };
+          const entries = message.kind === 'result' && message.id !== undefined ? appends.get(message.id) : undefined;
+          if (entries === undefined) return;
+          appends.delete(message.id!);
+          if (message.result?.ok) counts.durable += entries;
+        } catch {
+          /* not the bridge's */
+        }
+      });
+    }
+    override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
+      if (typeof data === 'string' && data.includes('transcript:append-batch')) {
+        const request = JSON.parse(data) as { id: number; input: { entries: unknown[] } };
+        appends.set(request.id, request.input.entries.length);
+      }
+      super.send(data);
+    }
+  }
+  (window as unknown as { WebSocket: typeof WebSocket }).WebSocket = CountedSocket;
+}

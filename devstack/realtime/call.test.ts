@@ -1,7 +1,7 @@
 import { parseRealtimeEvent } from '@interview-station/contracts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type RealtimeSimulatorHandle, startRealtimeSimulator } from './index';
-import { CANDIDATE_FIXTURE_TEXT } from './script';
+import { CANDIDATE_FIXTURE_TEXT, DEFAULT_SCRIPT } from './script';
 import { NodeRealtimeClient, candidatePackets } from './test/nodeClient';
 
 /**
@@ -161,6 +161,38 @@ describe('sideband and hangup', () => {
     expect(sim.control.call(client.callId ?? '')).toMatchObject({ state: 'ended', endReason: 'hangup' });
     await expect.poll(() => [client.channel.readyState, client.pc.connectionState], { timeout: 10_000 }).toEqual(['closed', expect.any(String)]);
   });
+});
+
+describe('rapid turns (benchmarks only)', () => {
+  it('runs the turn pairs back to back: short interviewer lines with their whole text, then text-only candidate turns', async () => {
+    sim.control.setScript({ ...DEFAULT_SCRIPT, rapidTurns: { pairs: 4 } });
+    try {
+      const client = await connect(withTranscription);
+      await expect.poll(() => client.types().filter((t) => t === 'conversation.item.input_audio_transcription.completed').length, { timeout: 30_000 }).toBe(4);
+      const done = client.events.filter((e) => e.type === 'response.output_audio_transcript.done').map((e) => e['transcript']);
+      expect(done).toEqual([...DEFAULT_SCRIPT.lines, DEFAULT_SCRIPT.lines[0]]);
+      // Each interviewer line is followed by one candidate turn, whose item the transcription names.
+      const turns = client.events.filter((e) => e.type === 'response.output_audio_transcript.done' || e.type === 'input_audio_buffer.speech_started').map((e) => e.type);
+      expect(turns).toEqual(Array.from({ length: 4 }, () => ['response.output_audio_transcript.done', 'input_audio_buffer.speech_started']).flat());
+      const started = client.events.filter((e) => e.type === 'input_audio_buffer.speech_started').map((e) => e['item_id']);
+      const completed = client.events.filter((e) => e.type === 'conversation.item.input_audio_transcription.completed');
+      expect(completed.map((e) => e['item_id'])).toEqual(started);
+      expect(completed.every((e) => /^\[candidate speech, \d+\.\d s\]$/.test(String(e['transcript'])))).toBe(true);
+      // Short audio: four lines carry less than one real line's audio (the greeting alone is ~190 packets).
+      expect(client.heard.packets).toBeGreaterThan(0);
+      expect(client.heard.packets).toBeLessThan(150);
+      for (const event of client.events) expect(parseRealtimeEvent(event).kind).not.toBe('invalid');
+    } finally {
+      sim.control.setScript(DEFAULT_SCRIPT);
+    }
+  }, 60_000);
+
+  it('is off by default: a new call after it greets with the full recorded line', async () => {
+    const client = await connect();
+    await client.waitFor((e) => e.type === 'output_audio_buffer.stopped');
+    expect(client.heard.packets).toBeGreaterThan(150);
+    expect(sim.control.call(client.callId ?? '')?.linesSpoken).toEqual([0]);
+  }, 60_000);
 });
 
 describe('logs', () => {

@@ -2,11 +2,11 @@ import type { CallFault, Fault } from './faults';
 import type { Logger } from './log';
 import { type InboundStats, InboundListener, vadSettingsFor } from './listener';
 import { type EventChannel, AnsweringPeer } from './peer';
-import type { InterviewScript } from './script';
+import type { InterviewScript, RapidTurns } from './script';
 import { type RealtimeSession, newId } from './session';
 import { ClientEventRouter } from './clientEvents';
 import { Speaker } from './speaker';
-import type { SpeechBank } from './speech';
+import { type SpeechBank, shortened } from './speech';
 import { describeSpeech } from './vad';
 
 const CONNECT_TIMEOUT_MS = 30_000;
@@ -281,7 +281,9 @@ export class RealtimeCall {
       for (const text of this.early.splice(0)) channel.send(text);
       // A short pause lets the client's first session.update land before the interviewer speaks.
       // A call given earlier conversation waits for the candidate or `response.create`, as the model does.
-      if (this.deps.script.openOnConnect !== false) this.later(250, () => this.contextItems.length === 0 && this.respond());
+      const rapid = this.deps.script.rapidTurns;
+      if (rapid) this.later(rapid.startAfterMs ?? 250, () => void this.runRapidTurns(rapid));
+      else if (this.deps.script.openOnConnect !== false) this.later(250, () => this.contextItems.length === 0 && this.respond());
     });
   }
 
@@ -293,6 +295,8 @@ export class RealtimeCall {
   private onAudio(payload: Buffer): void {
     if (this.state === 'ended') return;
     const event = this.listener.push(payload, this.session.audio.input.turn_detection !== null);
+    // Rapid turns make their own candidate turns; the microphone's are only metered meanwhile.
+    if (this.deps.script.rapidTurns) return;
     if (event?.type === 'start') {
       this.turnItemId = newId('item');
       this.emit({ type: 'input_audio_buffer.speech_started', audio_start_ms: Math.round(event.audioStartMs), item_id: this.turnItemId });
@@ -302,7 +306,30 @@ export class RealtimeCall {
     }
   }
 
-  private endTurn(itemId: string, audioEndMs: number, speechMs: number): void {
+  /** The script's RapidTurns: short interviewer lines and text-only candidate turns, back to back. */
+  private async runRapidTurns(rapid: RapidTurns): Promise<void> {
+    const lines = this.deps.script.lines;
+    const gap = () => new Promise((resolve) => setTimeout(resolve, rapid.gapMs ?? 20));
+    const speechMs = rapid.candidateSpeechMs ?? 1000;
+    const opened = Date.now();
+    for (let pair = 0; pair < rapid.pairs && this.state === 'open'; pair++) {
+      const text = lines[pair % lines.length];
+      if (text === undefined) return;
+      this.linesSpoken.push(pair % lines.length);
+      this.outbound.responses += 1;
+      const line = shortened(await this.deps.bank.line(text), rapid.lineAudioMs ?? 100);
+      await this.speaker.speak(line, this.lastItemId);
+      await gap();
+      if (this.state !== 'open') return;
+      const itemId = newId('item');
+      const startMs = Date.now() - opened;
+      this.emit({ type: 'input_audio_buffer.speech_started', audio_start_ms: startMs, item_id: itemId });
+      this.endTurn(itemId, startMs + speechMs, speechMs, false);
+      await gap();
+    }
+  }
+
+  private endTurn(itemId: string, audioEndMs: number, speechMs: number, respond = true): void {
     const previous = this.lastItemId;
     this.lastItemId = itemId;
     const item = { id: itemId, type: 'message', object: 'realtime.item', status: 'completed', role: 'user', content: [{ type: 'input_audio', transcript: null }] };
@@ -314,7 +341,7 @@ export class RealtimeCall {
       this.later(this.deps.transcriptionDelayMs, () => this.transcribe(itemId, speechMs));
     }
     const td = this.session.audio.input.turn_detection;
-    if (td?.create_response !== false) this.respond();
+    if (respond && td?.create_response !== false) this.respond();
   }
 
   private transcribe(itemId: string, speechMs: number): void {

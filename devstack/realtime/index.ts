@@ -12,7 +12,7 @@ import { RealtimeSimulator } from './simulator';
 export type { CallSnapshot } from './call';
 export type { CallFault, Fault, FaultRule } from './faults';
 export type { Logger } from './log';
-export { DEFAULT_SCRIPT, type InterviewScript } from './script';
+export { DEFAULT_SCRIPT, type InterviewScript, type RapidTurns } from './script';
 
 /** Options of {@link startRealtimeSimulator}; every one has a default suited to tests. */
 export interface RealtimeSimulatorOptions {
@@ -51,6 +51,8 @@ export interface RealtimeSimulatorControl {
   hangup(callId: string): Promise<void>;
   /** The session cap (`session_expired`) of calls started from now on. */
   setSessionMaxSeconds(seconds: number): void;
+  /** What the interviewer says in calls started from now on (e.g. a script with `rapidTurns`). */
+  setScript(script: InterviewScript): void;
 }
 
 /** A running simulator. */
@@ -111,6 +113,9 @@ export async function startRealtimeSimulator(options: RealtimeSimulatorOptions =
       hangup: (callId) => sim.hangup(callId),
       setSessionMaxSeconds: (seconds) => {
         sim.sessionMaxMs = seconds * 1000;
+      },
+      setScript: (script) => {
+        sim.script = script;
       },
     },
     close() {

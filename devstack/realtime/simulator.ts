@@ -31,9 +31,12 @@ export class RealtimeSimulator {
   private readonly ended = new Map<string, CallSnapshot>();
   /** The session cap of calls started from now on (settable while running, for tests and by hand). */
   sessionMaxMs: number;
+  /** The script of calls started from now on (settable while running, for benchmarks). */
+  script: InterviewScript;
 
   constructor(private readonly settings: SimulatorSettings) {
     this.sessionMaxMs = settings.sessionMaxMs;
+    this.script = settings.script;
     this.keys = new KeyStore(settings.apiKey);
     this.limiter = new RateLimiter(settings.rateLimitPerMinute);
   }
@@ -71,7 +74,7 @@ export class RealtimeSimulator {
     const call = new RealtimeCall({
       id: callId,
       session: structuredClone(session),
-      script: this.settings.script,
+      script: this.script,
       bank: this.bank,
       sessionMaxMs: this.sessionMaxMs,
       faults: faults.filter((f) => f.kind !== 'delay-answer'),

@@ -20,6 +20,11 @@ const run = promisify(execFile);
  * espeak-ng if it is installed, else the first fixture's audio trimmed or looped to a plausible
  * length for the text (the transcript events still carry the real text).
  */
+/** The line with only its first `ms` of audio (at least one frame): a rapid turn's (script.ts). */
+export function shortened(line: VoiceLine, ms: number): VoiceLine {
+  return { ...line, packets: line.packets.slice(0, Math.max(1, Math.round(ms / FRAME_MS))) };
+}
+
 export class SpeechBank {
   private readonly fixtureLines: Map<string, Buffer[]>;
   private readonly cache = new Map<string, Promise<VoiceLine>>();

@@ -2,12 +2,14 @@ import { transcriptKeyString, type TranscriptEntryInput } from '@interview-stati
 import type { AppendOutcome } from './ports';
 
 /**
- * Final entries on their way to main's journal, sent in small batches (the hook drains it about
- * every 100 ms). An entry leaves the queue only when main says it is durable; a retryable failure
- * puts it back, a non-retryable one keeps it aside and visible: nothing is dropped silently.
+ * Final entries on their way to main's journal, sent in small batches, one batch in flight at a
+ * time (AppendSender sends as soon as nothing is in flight). An entry leaves the queue only when
+ * main says it is durable; a retryable failure puts it back, a non-retryable one keeps it aside
+ * and visible: nothing is dropped silently.
  */
 
-export const APPEND_INTERVAL_MS = 100;
+/** After a failed batch, how long the sender waits before sending again (no tight retry loop). */
+export const APPEND_RETRY_MS = 100;
 export const MAX_BATCH = 50;
 
 export interface AppendCounts {
@@ -70,5 +72,89 @@ export class AppendQueue {
 
   isIdle(): boolean {
     return this.queue.length === 0 && this.inFlight === null;
+  }
+}
+
+export type SendBatch = (batch: readonly TranscriptEntryInput[]) => Promise<AppendOutcome>;
+
+/** The timer the sender waits on before a retry (injected so tests control it). */
+export interface RetryTimer {
+  set(callback: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+}
+
+const realTimer: RetryTimer = { set: (callback, ms) => setTimeout(callback, ms), clear: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>) };
+
+/**
+ * Sends a queue's entries to main as soon as nothing is in flight: an entry added while idle goes
+ * at once; entries added while a batch is in flight are coalesced and go together as soon as main
+ * answers (the journal's group commit does the same with fsyncs). After a failure it waits
+ * APPEND_RETRY_MS before sending again, so a failing journal is not hammered.
+ */
+export class AppendSender {
+  private retryHandle: unknown = null;
+  private waiters: (() => void)[] = [];
+  private stopped = false;
+
+  constructor(
+    private readonly queue: AppendQueue,
+    private readonly send: SendBatch,
+    /** Told after every answer (or failure), e.g. to re-render the counts. */
+    private readonly onSettled: () => void = () => undefined,
+    private readonly timer: RetryTimer = realTimer,
+  ) {}
+
+  /** Adds entries and sends them at once if nothing is in flight. */
+  push(entries: readonly TranscriptEntryInput[]): void {
+    if (entries.length > 0) this.queue.add(entries);
+    this.kick();
+  }
+
+  /** Sends the next batch, unless one is in flight, a retry is waiting, or nothing waits. */
+  kick(): void {
+    if (this.stopped || this.retryHandle !== null) return;
+    const batch = this.queue.nextBatch();
+    if (batch) void this.deliver(batch);
+  }
+
+  /** Resolves at the next answer from main (or failure), or when stopped. */
+  settled(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** No more sending (the room unmounted); what is in flight still settles. */
+  stop(): void {
+    this.stopped = true;
+    if (this.retryHandle !== null) this.timer.clear(this.retryHandle);
+    this.retryHandle = null;
+    this.wake();
+  }
+
+  private async deliver(batch: readonly TranscriptEntryInput[]): Promise<void> {
+    let failed: boolean;
+    try {
+      const outcome = await this.send(batch);
+      this.queue.settle(outcome);
+      failed = outcome.failed.some((failure) => failure.retryable);
+    } catch (error) {
+      this.queue.settleAllFailed(error instanceof Error ? error.message : String(error));
+      failed = true;
+    }
+    this.onSettled();
+    this.wake();
+    if (failed && !this.stopped) {
+      this.retryHandle = this.timer.set(() => {
+        this.retryHandle = null;
+        this.kick();
+      }, APPEND_RETRY_MS);
+    } else {
+      this.kick();
+    }
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiters) resolve();
   }
 }

@@ -1,5 +1,5 @@
-import { useCallback, useEffect, useState } from 'react';
-import { APPEND_INTERVAL_MS, AppendQueue, type AppendCounts } from './appendQueue';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { AppendQueue, AppendSender, type AppendCounts } from './appendQueue';
 import type { InterviewPorts } from './ports';
 import { TranscriptManager, type TranscriptLine } from './transcriptManager';
 
@@ -17,9 +17,13 @@ export interface TranscriptControls {
   drain(timeoutMs: number): Promise<AppendCounts>;
 }
 
+/** How often held interviewer finals are checked for release (their waits are 1 s and longer). */
+const HOLD_CHECK_MS = 100;
+
 /**
- * The live transcript and its way to main's journal: the pure TranscriptManager decides, this hook
- * only times it (every APPEND_INTERVAL_MS: release held entries, send one batch) and re-renders.
+ * The live transcript and its way to main's journal: the pure TranscriptManager decides, the
+ * AppendSender sends a final to main as soon as nothing is in flight; this hook only wires them,
+ * checks held entries on a timer and re-renders.
  */
 export function useTranscriptManager(ports: InterviewPorts, sessionId: string, restored: readonly TranscriptLine[] = []): TranscriptControls {
   const [manager] = useState(() => {
@@ -33,29 +37,30 @@ export function useTranscriptManager(ports: InterviewPorts, sessionId: string, r
 
   const refresh = useCallback(() => setView({ lines: manager.lines(), speaking: manager.interviewerSpeaking, counts: queue.counts() }), [manager, queue]);
 
-  const pump = useCallback(async () => {
-    manager.tick(Date.now());
-    queue.add(manager.takeReady());
-    const batch = queue.nextBatch();
-    if (!batch) return;
-    try {
-      queue.settle(await ports.appendTranscripts(batch));
-    } catch (error) {
-      queue.settleAllFailed(error instanceof Error ? error.message : String(error));
-    }
-    refresh();
-  }, [manager, queue, ports, refresh]);
-
+  // Made in the effect (not in state) so that StrictMode's unmount/remount gets a live sender.
+  const senderRef = useRef<AppendSender | null>(null);
   useEffect(() => {
-    const timer = setInterval(() => void pump(), APPEND_INTERVAL_MS);
-    return () => clearInterval(timer);
-  }, [pump]);
+    const created = new AppendSender(queue, (batch) => ports.appendTranscripts(batch), refresh);
+    senderRef.current = created;
+    const timer = setInterval(() => {
+      manager.tick(Date.now());
+      created.push(manager.takeReady());
+    }, HOLD_CHECK_MS);
+    return () => {
+      clearInterval(timer);
+      created.stop();
+      if (senderRef.current === created) senderRef.current = null;
+    };
+  }, [manager, queue, ports, refresh]);
 
   const handle = useCallback(
     (raw: unknown) => {
       const before = manager.version;
       manager.handle(raw, Date.now());
-      if (manager.version !== before) refresh();
+      if (manager.version === before) return;
+      // Before the sender exists (first render), ready entries wait in the manager for the timer.
+      senderRef.current?.push(manager.takeReady());
+      refresh();
     },
     [manager, refresh],
   );
@@ -67,15 +72,18 @@ export function useTranscriptManager(ports: InterviewPorts, sessionId: string, r
     async (timeoutMs: number) => {
       manager.flush();
       const deadline = Date.now() + timeoutMs;
-      queue.add(manager.takeReady());
-      while (!queue.isIdle() && Date.now() < deadline) {
-        await pump();
-        await new Promise((resolve) => setTimeout(resolve, APPEND_INTERVAL_MS));
+      const sender = senderRef.current;
+      if (sender) sender.push(manager.takeReady());
+      else queue.add(manager.takeReady());
+      while (sender && !queue.isIdle() && Date.now() < deadline) {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([sender.settled(), new Promise((resolve) => (timer = setTimeout(resolve, deadline - Date.now())))]);
+        clearTimeout(timer);
       }
       refresh();
       return queue.counts();
     },
-    [manager, queue, pump, refresh],
+    [manager, queue, refresh],
   );
 
   return { lines: view.lines, interviewerSpeaking: view.speaking, counts: view.counts, handle, callStarted, finals, drain };

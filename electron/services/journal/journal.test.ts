@@ -101,6 +101,18 @@ describe('transcript journal', () => {
     expect(reopenedJournal.list().map((e) => e.itemId)).toEqual(['item_0', 'item_2']);
   });
 
+  it('refuses a record too large for a frame on its own; the entries appended with it are kept', async () => {
+    const store = storeAt();
+    const journal = await store.session(SESSION);
+    const huge = { ...crashTestEntry(SESSION, 1), content: 'x'.repeat(1024 * 1024 + 1) };
+    const [small, large, after] = await Promise.allSettled([journal.append(crashTestEntry(SESSION, 0)), journal.append(huge), journal.append(crashTestEntry(SESSION, 2))]);
+    expect([small.status, large.status, after.status]).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((large as PromiseRejectedResult).reason).toBeInstanceOf(RangeError);
+    expect(journal.failed).toBe(false);
+    await store.close();
+    expect((await reopened().session(SESSION)).list().map((e) => e.itemId)).toEqual(['item_0', 'item_2']);
+  });
+
   it('orders entries by speech start, not arrival', async () => {
     const journal = await storeAt().session(SESSION);
     const answer = { ...crashTestEntry(SESSION, 1), speechStartedAt: '2026-11-21T10:00:05.000Z' };

@@ -7,7 +7,7 @@ import {
   transcriptKeyString,
   type TranscriptEntry,
 } from '@interview-station/contracts';
-import { decodeFrames, encodeTextFrame } from './recordCodec';
+import { checkTextRecord, decodeFrames, encodeTextFrames } from './recordCodec';
 
 const JournalRecordSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('entry'), entry: TranscriptEntrySchema }).strict(),
@@ -15,10 +15,27 @@ const JournalRecordSchema = z.discriminatedUnion('t', [
 ]);
 type JournalRecord = z.infer<typeof JournalRecordSchema>;
 
-interface PendingWrite {
-  readonly frame: Buffer;
+/**
+ * The records waiting for the next write + fsync. They share one promise (group commit: they are
+ * durable together), so an append costs no promise or callback of its own for the disk.
+ */
+interface PendingBatch {
+  readonly texts: string[];
+  /** The entries among the records, added to the journal's view once the batch is durable. */
+  readonly entries: (readonly [string, TranscriptEntry])[];
+  readonly done: Promise<void>;
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
+}
+
+function pendingBatch(): PendingBatch {
+  let resolve!: () => void;
+  let reject!: (error: unknown) => void;
+  const done = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { texts: [], entries: [], done, resolve, reject };
 }
 
 export interface AppendResult {
@@ -38,7 +55,7 @@ export class TranscriptJournal {
   private readonly inFlight = new Map<string, Promise<void>>();
   /** Durable entries with their keys in speech order; rebuilt after an entry is added. */
   private ordered: (readonly [string, TranscriptEntry])[] | null = null;
-  private queue: PendingWrite[] = [];
+  private next: PendingBatch | null = null;
   private flushing: Promise<void> | null = null;
   private failure: unknown = null;
 
@@ -77,15 +94,11 @@ export class TranscriptJournal {
       return { key, duplicate: true };
     }
     if (this.entries.has(key)) return { key, duplicate: true };
-    const durable = this.write({ t: 'entry', entry });
-    this.inFlight.set(key, durable);
-    try {
-      await durable;
-      this.entries.set(key, entry);
-      this.ordered = null;
-    } finally {
-      this.inFlight.delete(key);
-    }
+    const batch = this.enqueue({ t: 'entry', entry });
+    // The batch adds it to `entries` (and drops it from `inFlight`) once durable: see commit().
+    batch.entries.push([key, entry]);
+    this.inFlight.set(key, batch.done);
+    await batch.done;
     return { key, duplicate: false };
   }
 
@@ -93,7 +106,7 @@ export class TranscriptJournal {
   async markSynced(keys: readonly string[]): Promise<void> {
     const fresh = keys.filter((key) => this.entries.has(key) && !this.synced.has(key));
     if (fresh.length === 0) return;
-    await this.write({ t: 'synced', keys: fresh });
+    await this.enqueue({ t: 'synced', keys: fresh }).done;
     for (const key of fresh) this.synced.add(key);
   }
 
@@ -161,38 +174,63 @@ export class TranscriptJournal {
     }
   }
 
-  private write(record: JournalRecord): Promise<void> {
+  /** Queues a record for the next write + fsync (starting one if none is under way); its batch. */
+  private enqueue(record: JournalRecord): PendingBatch {
     if (this.failure !== null) {
-      return Promise.reject(StationFailure.of('TRANSCRIPT_PROCESSING_FAILED', 'the transcript journal failed to write; try again'));
+      throw StationFailure.of('TRANSCRIPT_PROCESSING_FAILED', 'the transcript journal failed to write; try again');
     }
-    const frame = encodeTextFrame(JSON.stringify(record));
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ frame, resolve, reject });
-      this.flushing ??= this.flush();
-    });
+    const text = JSON.stringify(record);
+    // Checked here, so a record too large fails alone, not the batch it would have joined.
+    checkTextRecord(text);
+    const batch = (this.next ??= pendingBatch());
+    batch.texts.push(text);
+    this.flushing ??= this.flush();
+    return batch;
   }
 
   /** Writes everything queued in one go, fsyncs once, then acknowledges the whole batch. */
   private async flush(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.queue;
-      this.queue = [];
+    while (this.next !== null) {
+      const batch = this.next;
+      this.next = null;
       try {
-        await this.file.writev(batch.map((write) => write.frame));
+        await writeAll(this.file, encodeTextFrames(batch.texts));
         await this.file.datasync();
-        for (const write of batch) write.resolve();
+        this.commit(batch);
+        batch.resolve();
         // After a batch of several, let the callers just acknowledged append their next entries
         // (they do so a few promise hops later) before looking at the queue again: otherwise the
         // first of them starts a batch of one alone and the rest wait a whole fsync behind it
         // (bench/: journal burst). One entry at a time (an interview) goes straight on.
-        if (batch.length > 1) await new Promise<void>((resolve) => setImmediate(resolve));
+        if (batch.texts.length > 1) await new Promise<void>((resolve) => setImmediate(resolve));
       } catch (error) {
         // A failed write may leave a torn record; nothing may be appended after it until reopened.
         this.failure = error;
-        for (const write of [...batch, ...this.queue]) write.reject(error);
-        this.queue = [];
+        for (const failed of this.next === null ? [batch] : [batch, this.next]) {
+          for (const [key] of failed.entries) this.inFlight.delete(key);
+          failed.reject(error);
+        }
+        this.next = null;
       }
     }
     this.flushing = null;
+  }
+
+  /** The batch is durable: its entries join the journal's view. */
+  private commit(batch: PendingBatch): void {
+    for (const [key, entry] of batch.entries) {
+      this.entries.set(key, entry);
+      this.inFlight.delete(key);
+    }
+    if (batch.entries.length > 0) this.ordered = null;
+  }
+}
+
+/** Writes all of `data` at the end of the file (a short write is continued, not lost). */
+async function writeAll(file: FileHandle, data: Buffer): Promise<void> {
+  let offset = 0;
+  while (offset < data.length) {
+    const { bytesWritten } = await file.write(data, offset, data.length - offset);
+    offset += bytesWritten;
   }
 }
