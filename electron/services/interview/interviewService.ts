@@ -58,11 +58,15 @@ export interface InterviewServiceDeps {
 }
 
 /**
- * Connection attempts per session per minute: the renderer retries a failed connection up to three
- * times, and each attempt needs one key (direct) or one SDP exchange (hybrid). More is not a
- * connection attempt.
+ * Connection attempts per session per minute. Each attempt needs one key (direct) or one SDP
+ * exchange (hybrid); the renderer makes up to three per connection (its retry policy), and one
+ * minute may hold a connection (the first, or a rollover) and three dropped calls, each retried in
+ * full. A renderer asking for more is looping, not reconnecting. (Three per minute refused the
+ * fourth connection of a minute, so a call dropped soon after two reconnects, say right after a
+ * token service restart, could not come back: issue 14.) The token service hangs up a session's
+ * previous call when it adopts the next, so a session never holds more than one call.
  */
-export const ATTEMPTS_PER_MINUTE = 3;
+export const ATTEMPTS_PER_MINUTE = 12;
 /** Interviews this station may start per minute (each creates a session row and a journal). */
 export const STARTS_PER_MINUTE = 5;
 
@@ -208,6 +212,15 @@ export class InterviewService {
 
   /** Hybrid mode: the offer goes through the token service, which keeps a sideband on the call. */
   async sdpOffer(input: IpcParsedInput<'realtime:sdp-offer'>): Promise<IpcOutput<'realtime:sdp-offer'>> {
+    try {
+      return await this.sdpOfferNow(input);
+    } catch (error) {
+      this.deps.log.warn('SDP exchange through the token service failed', { sessionId: input.sessionId, error: error instanceof StationFailure ? error.error : error });
+      throw error;
+    }
+  }
+
+  private async sdpOfferNow(input: IpcParsedInput<'realtime:sdp-offer'>): Promise<IpcOutput<'realtime:sdp-offer'>> {
     const live = this.session(input.sessionId);
     if (live.start.webrtcConfig.architecture !== 'hybrid') {
       throw StationFailure.of('NOT_AUTHORIZED', 'A direct interview connects with its realtime key (realtime:token), not through the SDP proxy.', 'sessionId');
