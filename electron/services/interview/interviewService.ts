@@ -21,7 +21,7 @@ import type { ActiveInterviewRecord, ActiveInterviews } from './activeInterviews
 import type { LocalInterviews } from './localInterviews';
 import type { Timers } from '../network/timers';
 import { InterviewTimeLimits } from './interviewTimeLimits';
-import { SdpProxyClient } from './sdpProxyClient';
+import { SdpProxyLine } from './sdpProxyLine';
 import { companyOf, fetchStationContext, templateOptions } from './stationContext';
 
 export interface InterviewServiceDeps {
@@ -79,7 +79,8 @@ interface LiveSession {
   readonly attempts: number[];
   /** A key was handed out or an SDP answer came back: only then can the renderer report it live. */
   connected: boolean;
-  proxy?: SdpProxyClient;
+  /** Hybrid: the sockets to the token service's SDP proxy (one opened during the device check). */
+  proxy?: SdpProxyLine;
   /** The token service said the session is over: a closing proxy socket is then no lost sideband. */
   endedRemotely?: boolean;
   /** What check-in gave and when it first went live: what a restored room needs. */
@@ -166,7 +167,11 @@ export class InterviewService {
     );
     const checkIn = { candidateRef: input.candidateRef, templateId: input.templateId, consent: input.consent };
     const startedAtMs = this.now();
-    this.sessions.set(start.sessionId, { start, startedAtMs, attempts: [], connected: false, checkIn, liveSinceMs: null, restored: false });
+    const live: LiveSession = { start, startedAtMs, attempts: [], connected: false, checkIn, liveSinceMs: null, restored: false };
+    this.sessions.set(start.sessionId, live);
+    // Hybrid: the SDP proxy socket opens and readies while the candidate does the device check, so
+    // Start → answer is one round trip (issue 12). Not awaited: nothing here waits for it.
+    if (start.webrtcConfig.architecture === 'hybrid' && start.webrtcConfig.websocketUrl) this.proxyLine(live).openEarly();
     // Kept (with its session JWT) in the secret store, so a crash or restart can continue it.
     // Without the template's instructions (main never uses them; the token service reads them from
     // the session row): OS vaults bound a secret's size (Windows' Credential Manager to 2.5 KB).
@@ -180,6 +185,7 @@ export class InterviewService {
     this.lastTokenServiceUrl = start.webrtcConfig.tokenServiceUrl;
     this.deps.onActiveChange?.(true);
     this.deps.log.info('interview started', { sessionId: start.sessionId, architecture: start.webrtcConfig.architecture });
+
     const { architecture, model, voice, maxDurationSeconds, iceServers } = start.webrtcConfig;
     return { sessionId: start.sessionId, architecture, model, voice, maxDurationSeconds, startedAt: start.metadata.createdAt, iceServers };
   }
@@ -227,34 +233,39 @@ export class InterviewService {
     }
     this.connectionAttempt(live, 'SDP exchanges');
     void this.reportConnecting(input.sessionId);
+    const answer = await this.proxyLine(live).offer(input.sdp);
+    live.connected = true;
+    this.emit({ kind: 'sideband', sessionId: input.sessionId, connected: true });
+    return answer;
+  }
+
+  /** The hybrid session's line to the SDP proxy, made on first use (at start, for the device check). */
+  private proxyLine(live: LiveSession): SdpProxyLine {
+    if (live.proxy) return live.proxy;
     const url = live.start.webrtcConfig.websocketUrl;
     if (!url) throw StationFailure.of('CONFIGURATION_INVALID', 'interview-start gave no SDP proxy URL for hybrid mode.');
-    live.proxy?.close();
-    const { sessionId } = input;
-    const proxy = await SdpProxyClient.connect(
+    const { sessionId } = live.start;
+    live.proxy = new SdpProxyLine({
       url,
-      live.start.sessionToken,
+      sessionToken: live.start.sessionToken,
       sessionId,
-      {
+      events: {
         onTranscript: (entry) => this.deps.onSidebandTranscript(entry),
         onSessionEnded: (reason) => {
           this.deps.log.info('token service ended the session', { sessionId, reason });
           live.endedRemotely = true;
           this.emit({ kind: 'session-ended', sessionId, reason });
         },
-        // The socket carries the sideband's transcripts to this station: lost when it drops
+        // The socket in use carries the sideband's transcripts to this station: lost when it drops
         // without the station or the token service having ended the interview.
-        onClosed: (closed) => {
-          if (live.proxy === closed && !live.endedRemotely && this.sessions.get(sessionId) === live) this.emit({ kind: 'sideband', sessionId, connected: false });
+        onClosed: () => {
+          if (!live.endedRemotely && this.sessions.get(sessionId) === live) this.emit({ kind: 'sideband', sessionId, connected: false });
         },
       },
-      this.deps.log.child('sdp-proxy'),
-    );
-    live.proxy = proxy;
-    const answer = await proxy.offer(input.sdp);
-    live.connected = true;
-    this.emit({ kind: 'sideband', sessionId, connected: true });
-    return answer;
+      log: this.deps.log.child('sdp-proxy'),
+      ...(this.deps.timers ? { timers: this.deps.timers } : {}),
+    });
+    return live.proxy;
   }
 
   /** The renderer's data channel opened: the session's history records the interview as live. */
