@@ -79,6 +79,8 @@ interface LiveSession {
   readonly attempts: number[];
   /** A key was handed out or an SDP answer came back: only then can the renderer report it live. */
   connected: boolean;
+  /** `connecting` was recorded (once is enough: the row only moves forward). */
+  connectingReported?: boolean;
   /** Hybrid: the sockets to the token service's SDP proxy (one opened during the device check). */
   proxy?: SdpProxyLine;
   /** The token service said the session is over: a closing proxy socket is then no lost sideband. */
@@ -171,7 +173,11 @@ export class InterviewService {
     this.sessions.set(start.sessionId, live);
     // Hybrid: the SDP proxy socket opens and readies while the candidate does the device check, so
     // Start → answer is one round trip (issue 12). Not awaited: nothing here waits for it.
-    if (start.webrtcConfig.architecture === 'hybrid' && start.webrtcConfig.websocketUrl) this.proxyLine(live).openEarly();
+    if (start.webrtcConfig.architecture === 'hybrid' && start.webrtcConfig.websocketUrl) {
+      this.proxyLine(live).openEarly();
+      // As a direct interview's key minted now does: recorded here, not on the way to the answer.
+      void this.reportConnecting(live);
+    }
     // Kept (with its session JWT) in the secret store, so a crash or restart can continue it.
     // Without the template's instructions (main never uses them; the token service reads them from
     // the session row): OS vaults bound a secret's size (Windows' Credential Manager to 2.5 KB).
@@ -204,7 +210,7 @@ export class InterviewService {
     }
     this.connectionAttempt(live, 'realtime keys');
     const { start } = live;
-    void this.reportConnecting(input.sessionId);
+    void this.reportConnecting(live);
     const minted = await postJson(
       `${start.webrtcConfig.tokenServiceUrl.replace(/\/$/, '')}/api/realtime/sessions`,
       { sessionId: input.sessionId },
@@ -232,7 +238,7 @@ export class InterviewService {
       throw StationFailure.of('NOT_AUTHORIZED', 'A direct interview connects with its realtime key (realtime:token), not through the SDP proxy.', 'sessionId');
     }
     this.connectionAttempt(live, 'SDP exchanges');
-    void this.reportConnecting(input.sessionId);
+    void this.reportConnecting(live);
     const answer = await this.proxyLine(live).offer(input.sdp);
     live.connected = true;
     this.emit({ kind: 'sideband', sessionId: input.sessionId, connected: true });
@@ -474,11 +480,19 @@ export class InterviewService {
     );
   }
 
-  /** Best effort: a connection attempt must not wait on, or fail because of, the bookkeeping. */
-  private async reportConnecting(sessionId: string): Promise<void> {
-    await this.reportStatus(sessionId, 'connecting').catch((error: unknown) =>
-      this.deps.log.warn('could not record the interview as connecting', { sessionId, error }),
-    );
+  /**
+   * Best effort: a connection attempt must not wait on, or fail because of, the bookkeeping. Once
+   * per session (a reconnect would change nothing: the row only moves forward), and again only if
+   * it failed; `live` records the steps it skipped in any case.
+   */
+  private async reportConnecting(live: LiveSession): Promise<void> {
+    if (live.connectingReported) return;
+    live.connectingReported = true;
+    const { sessionId } = live.start;
+    await this.reportStatus(sessionId, 'connecting').catch((error: unknown) => {
+      live.connectingReported = false;
+      this.deps.log.warn('could not record the interview as connecting', { sessionId, error });
+    });
   }
 
   /** Bounds connection attempts per session, and refuses them once the interview's time is up. */

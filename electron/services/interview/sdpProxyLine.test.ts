@@ -106,6 +106,11 @@ async function pressStart(s: InterviewService, sessionId: string, offering?: { p
   return answer.callId;
 }
 
+/** What main recorded of the session's progress (`interview-status`), in order. */
+function statusReports(sessionId: string): unknown[] {
+  return upstream.calls.filter((c) => c.path === '/functions/v1/interview-status' && c.body['sessionId'] === sessionId).map((c) => c.body['status']);
+}
+
 /** The token service's log line for a socket of `sessionId` that closed with `code`. */
 function closedWith(sessionId: string, code: number): boolean {
   return harness.logs.lines.some((line) => {
@@ -115,15 +120,18 @@ function closedWith(sessionId: string, code: number): boolean {
 }
 
 describe('the SDP proxy socket opened during the device check', () => {
-  it('is open and ready before Start, and Start sends the offer on it (no new socket, no new handshake)', async () => {
+  it('is open and ready before Start, and Start sends the offer on it (no new socket, no new handshake, no status report)', async () => {
     const s = service();
     const sessionId = await startInterview(s);
     await expect.poll(() => sockets(sessionId), { timeout: 10_000 }).toBe(1);
     await expect.poll(handshakes, { timeout: 10_000 }).toBeGreaterThan(0);
+    // `connecting` is recorded during the device check too, not on the way from Start to the answer.
+    await expect.poll(() => statusReports(sessionId), { timeout: 10_000 }).toEqual(['connecting']);
     const before = await handshakes();
     expect(await pressStart(s, sessionId)).toMatch(/^rtc_/);
     expect(await handshakes()).toBe(before);
     expect(sockets(sessionId)).toBe(1);
+    expect(statusReports(sessionId)).toEqual(['connecting']);
     expect(harness.service.registry.get(sessionId)?.callId).toMatch(/^rtc_/);
   });
 
