@@ -191,7 +191,6 @@ export class InterviewService {
     this.lastTokenServiceUrl = start.webrtcConfig.tokenServiceUrl;
     this.deps.onActiveChange?.(true);
     this.deps.log.info('interview started', { sessionId: start.sessionId, architecture: start.webrtcConfig.architecture });
-
     const { architecture, model, voice, maxDurationSeconds, iceServers } = start.webrtcConfig;
     return { sessionId: start.sessionId, architecture, model, voice, maxDurationSeconds, startedAt: start.metadata.createdAt, iceServers };
   }
