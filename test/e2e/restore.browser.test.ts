@@ -15,8 +15,9 @@ import type { RunningComponent, StackModule } from '../support/stackModule';
 /**
  * Issue 14, in Debian Chromium through the web host against the whole local stack: the station's
  * main-process services are SIGKILLed mid-interview and started again on the same data folder, the
- * page reloaded → the interview is restored from this machine's copy with every acknowledged entry,
- * continues (Live again), ends, and Postgres holds each entry exactly once. And an end made while
+ * page reloaded (direct and hybrid mode), or only the page is reloaded (hybrid) → the interview is
+ * restored from this machine's copy with every acknowledged entry, continues (Live again), ends,
+ * and Postgres holds each entry exactly once. And an end made while
  * the edge functions are unreachable survives a restart of the web host and reaches the server
  * once they are back.
  */
@@ -53,16 +54,18 @@ function machine(): { dataDir: string; secretKey: string } {
   return { dataDir, secretKey: randomBytes(32).toString('hex') };
 }
 
-async function station(at: { dataDir: string; secretKey: string }, supabaseUrl = String(stack.info['supabaseUrl'])): Promise<WebHostProcess> {
+type Mode = 'direct' | 'hybrid';
+
+async function station(at: { dataDir: string; secretKey: string }, options: { mode?: Mode; supabaseUrl?: string } = {}): Promise<WebHostProcess> {
   const host = await startWebHostProcess({
     dataDir: at.dataDir,
     readyTimeoutMs: 60_000,
     env: {
-      STATION_SUPABASE_URL: supabaseUrl,
+      STATION_SUPABASE_URL: options.supabaseUrl ?? String(stack.info['supabaseUrl']),
       STATION_SUPABASE_ANON_KEY: String(stack.info['anonKey']),
       STATION_TOKEN_SERVICE_URL: String(stack.info['tokenServiceUrl']),
       STATION_REALTIME_URL: String(stack.info['realtimeUrl']),
-      STATION_CONNECTION_MODE: 'direct',
+      STATION_CONNECTION_MODE: options.mode ?? 'direct',
       STATION_ID: SEED.acme.stationId,
       STATION_WEBHOST_SECRET_KEY: at.secretKey,
     },
@@ -127,64 +130,96 @@ async function statusOf(sessionId: string): Promise<string | undefined> {
   return (await sql<{ status: string }[]>`select status::text as status from public.interview_sessions where id = ${sessionId}`)[0]?.status;
 }
 
-describe('the station is killed mid-interview and comes back', () => {
-  it('restores the interview from this machine\'s copy with every acknowledged entry, continues it, ends it; Postgres has each entry once', async () => {
-    const problems: string[] = [];
-    const at = machine();
-    const first = await station(at);
-    const page = await openSignedIn(first, problems);
-    const candidateRef = `e2e-restore-${Date.now()}`;
-    await checkInAndGoLive(page, candidateRef);
-    const sessionId = await sessionOf(candidateRef);
-    // Some of the interview is said and acknowledged (durable in the journal) before the crash.
-    await expect
-      .poll(async () => new Set((await journal(page, sessionId)).entries.map((e) => e.speaker)), { timeout: 120_000, interval: 1000 })
-      .toEqual(new Set(['ai', 'candidate']));
-    const acknowledged = (await journal(page, sessionId)).entries;
+/**
+ * How the interview is interrupted: the web host's station services SIGKILLed and started again
+ * on the same data folder (then the page reloaded), or only the page reloaded (services alive).
+ */
+type Interruption = 'kill' | 'reload';
 
+const RESTORED_BECAUSE: Record<Interruption, string> = {
+  kill: 'The station restarted during this interview.',
+  reload: 'This page was reloaded during this interview.',
+};
+
+/**
+ * Live interview → some of it acknowledged (durable in the journal) → interrupted → the restored
+ * view shows every acknowledged entry → Continue → Live again, more said → End → Postgres holds
+ * every journaled entry exactly once, the row is ended, nothing restorable is left. Screenshots of
+ * the restored and continued states go to test-results/restore-<name>-*.png.
+ */
+async function interruptRestoreContinue(mode: Mode, interruption: Interruption, name: string): Promise<{ page: Page; sessionId: string; candidateRef: string; entries: JournalEntry[]; problems: string[] }> {
+  const problems: string[] = [];
+  const at = machine();
+  const first = await station(at, { mode });
+  const page = await openSignedIn(first, problems);
+  const candidateRef = `e2e-restore-${name}-${Date.now()}`;
+  await checkInAndGoLive(page, candidateRef);
+  const sessionId = await sessionOf(candidateRef);
+  // Some of the interview is said and acknowledged (durable in the journal) before the interruption.
+  await expect
+    .poll(async () => new Set((await journal(page, sessionId)).entries.map((e) => e.speaker)), { timeout: 120_000, interval: 1000 })
+    .toEqual(new Set(['ai', 'candidate']));
+  const acknowledged = (await journal(page, sessionId)).entries;
+
+  if (interruption === 'kill') {
     await first.kill();
-    const second = await station(at);
-    await page.goto(second.url);
+    await page.goto((await station(at, { mode })).url);
+  } else {
+    await page.reload();
+  }
 
-    // Restored: still signed in (the secret store), and the interview comes back from the journal.
-    await page.getByRole('heading', { name: 'Interview restored' }).waitFor({ timeout: 60_000 });
-    expect(await page.getByTestId('restored-notice').textContent()).toContain("restored from this machine's copy");
-    expect(await page.getByTestId('restored-candidate').textContent()).toBe(candidateRef);
-    const shown = await finalLines(page);
-    expect(shown.length).toBeGreaterThanOrEqual(acknowledged.length);
-    for (const entry of acknowledged) expect(shown.map((line) => line.text)).toContain(entry.content);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'restore-restored.png'), fullPage: true });
+  // Restored: still signed in, and the interview comes back from the journal.
+  await page.getByRole('heading', { name: 'Interview restored' }).waitFor({ timeout: 60_000 });
+  const notice = await page.getByTestId('restored-notice').textContent();
+  expect(notice).toContain("restored from this machine's copy");
+  expect(notice).toContain(RESTORED_BECAUSE[interruption]);
+  expect(await page.getByTestId('restored-candidate').textContent()).toBe(candidateRef);
+  const shown = await finalLines(page);
+  expect(shown.length).toBeGreaterThanOrEqual(acknowledged.length);
+  for (const entry of acknowledged) expect(shown.map((line) => line.text)).toContain(entry.content);
+  await page.screenshot({ path: path.join(ARTIFACTS, `restore-${name}-restored.png`), fullPage: true });
 
-    // Continue: a new realtime session (context from the journal), Live again, the room keeps the earlier lines.
-    await page.getByRole('button', { name: 'Continue interview' }).click();
-    await page.getByRole('status').filter({ hasText: /^Live/ }).waitFor({ timeout: 60_000 });
-    await expect.poll(async () => (await finalLines(page)).length, { timeout: 120_000, interval: 1000 }).toBeGreaterThan(shown.length);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'restore-continued.png'), fullPage: true });
+  // Continue: a new realtime session (context from the journal), Live again, the room keeps the earlier lines.
+  await page.getByRole('button', { name: 'Continue interview' }).click();
+  await page.getByRole('status').filter({ hasText: /^Live/ }).waitFor({ timeout: 60_000 });
+  await expect.poll(async () => (await finalLines(page)).length, { timeout: 120_000, interval: 1000 }).toBeGreaterThan(shown.length);
+  await page.screenshot({ path: path.join(ARTIFACTS, `restore-${name}-continued.png`), fullPage: true });
 
-    await page.getByRole('button', { name: 'End interview' }).click();
-    await page.getByRole('button', { name: 'End now' }).click();
-    await page.getByRole('heading', { name: 'Interview ended' }).waitFor({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'End interview' }).click();
+  await page.getByRole('button', { name: 'End now' }).click();
+  await page.getByRole('heading', { name: 'Interview ended' }).waitFor({ timeout: 60_000 });
 
-    // Postgres: every journaled entry (those before the crash among them) exactly once.
-    const { entries } = await journal(page, sessionId);
-    for (const entry of acknowledged) expect(entries.some((e) => e.itemId === entry.itemId && e.contentIndex === entry.contentIndex)).toBe(true);
-    let rows: { item_id: string; content_index: number; copies: number }[] = [];
-    await expect
-      .poll(
-        async () => {
-          rows = await sql`select item_id, content_index, count(*) over (partition by item_id, content_index)::int as copies
-                           from public.transcript_entries where session_id = ${sessionId}`;
-          return rows.length;
-        },
-        { timeout: 60_000, interval: 1000 },
-      )
-      .toBe(entries.length);
-    expect(rows.every((row) => row.copies === 1)).toBe(true);
-    expect(new Set(rows.map((r) => `${r.item_id}/${r.content_index}`))).toEqual(new Set(entries.map((e) => `${e.itemId}/${e.contentIndex}`)));
-    await expect.poll(() => statusOf(sessionId), { timeout: 30_000 }).toBe('ended');
-    // Nothing restorable is left once it ended.
-    const active = await page.evaluate(() => window.station.interview.active());
-    expect(active).toEqual({ ok: true, value: { interview: null } });
+  // Postgres: every journaled entry (those before the interruption among them) exactly once.
+  const { entries } = await journal(page, sessionId);
+  for (const entry of acknowledged) expect(entries.some((e) => e.itemId === entry.itemId && e.contentIndex === entry.contentIndex)).toBe(true);
+  const journaled = new Set(entries.map((e) => `${e.itemId}/${e.contentIndex}`));
+  let rows: { key: string; source: string; copies: number }[] = [];
+  await expect
+    .poll(
+      async () => {
+        rows = await sql`select item_id || '/' || content_index as key, source::text as source, count(*) over (partition by item_id, content_index)::int as copies
+                         from public.transcript_entries where session_id = ${sessionId}`;
+        return [...journaled].filter((key) => !rows.some((row) => row.key === key));
+      },
+      { timeout: 60_000, interval: 1000 },
+    )
+    .toEqual([]);
+  expect(rows.filter((row) => row.copies !== 1)).toEqual([]);
+  // Nothing else, except (hybrid) what the token service captured server-side on the sideband
+  // while the station was down: it stores those lines itself.
+  const unjournaled = rows.filter((row) => !journaled.has(row.key));
+  if (mode === 'direct') expect(unjournaled).toEqual([]);
+  else expect(unjournaled.filter((row) => row.source !== 'sideband')).toEqual([]);
+  await expect.poll(() => statusOf(sessionId), { timeout: 30_000 }).toBe('ended');
+  // Nothing restorable is left once it ended.
+  const active = await page.evaluate(() => window.station.interview.active());
+  expect(active).toEqual({ ok: true, value: { interview: null } });
+  return { page, sessionId, candidateRef, entries, problems };
+}
+
+describe('the station is killed mid-interview and comes back', () => {
+  it('direct: restores the interview from this machine\'s copy with every acknowledged entry, continues it, ends it; Postgres has each entry once', async () => {
+    const { page, sessionId, candidateRef, entries, problems } = await interruptRestoreContinue('direct', 'kill', 'direct-kill');
 
     // Interviews on this station: the interview is listed with what is saved here and synced, and exports.
     await page.getByRole('button', { name: 'Back to station home' }).click();
@@ -200,6 +235,18 @@ describe('the station is killed mid-interview and comes back', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'restore-local-interviews.png'), fullPage: true });
     expect(problems).toEqual([]);
   }, 480_000);
+
+  it('hybrid (offers and the sideband through the token service): the same, after a SIGKILL of the station services', async () => {
+    const { problems } = await interruptRestoreContinue('hybrid', 'kill', 'hybrid-kill');
+    expect(problems).toEqual([]);
+  }, 480_000);
+});
+
+describe('only the page is reloaded mid-interview (the station services stay up)', () => {
+  it('hybrid: the restored view shows every acknowledged entry; continuing works; Postgres has each entry once', async () => {
+    const { problems } = await interruptRestoreContinue('hybrid', 'reload', 'hybrid-reload');
+    expect(problems).toEqual([]);
+  }, 480_000);
 });
 
 describe('ending while the edge functions are unreachable', () => {
@@ -208,7 +255,7 @@ describe('ending while the edge functions are unreachable', () => {
     const gate = await startGate(String(stack.info['supabaseUrl']));
     gates.push(gate);
     const at = machine();
-    const first = await station(at, gate.url);
+    const first = await station(at, { supabaseUrl: gate.url });
     const page = await openSignedIn(first, problems);
     const candidateRef = `e2e-end-offline-${Date.now()}`;
     await checkInAndGoLive(page, candidateRef);
@@ -224,7 +271,7 @@ describe('ending while the edge functions are unreachable', () => {
 
     // The station restarts while the functions are still unreachable, then they come back.
     await first.kill();
-    const second = await station(at, gate.url);
+    const second = await station(at, { supabaseUrl: gate.url });
     await page.goto(second.url);
     await page.getByTestId('signed-in-as').waitFor({ timeout: 60_000 });
     // Ended here: nothing to restore.

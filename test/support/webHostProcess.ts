@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -33,6 +33,8 @@ export interface WebHostOptions {
   readonly dataDir?: string;
   /** How long to wait for the ready line (default 15 s; a loaded CI machine may need more). */
   readonly readyTimeoutMs?: number;
+  /** A file the host's output (its log lines, stdout and stderr) is appended to, kept as an artifact. */
+  readonly logPath?: string;
 }
 
 export async function startWebHostProcess(options: WebHostOptions = {}): Promise<WebHostProcess> {
@@ -54,6 +56,13 @@ export async function startWebHostProcess(options: WebHostOptions = {}): Promise
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  if (options.logPath !== undefined) {
+    mkdirSync(path.dirname(options.logPath), { recursive: true });
+    const log = createWriteStream(options.logPath, { flags: 'a' });
+    child.stdout?.pipe(log, { end: false });
+    child.stderr?.pipe(log, { end: false });
+    child.once('exit', () => log.end());
+  }
 
   const ready = await new Promise<{ url: string; origin: string }>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });

@@ -12,6 +12,12 @@ export const FAKE_CONTEXT = {
   sharedTemplateId: '8b7c6d5e-4f3a-4b2c-9d1e-0f9a8b7c6d5e',
 } as const;
 
+/** A token service running for real beside the stand-in: its URL and how to sign its session JWTs. */
+export interface RealTokenService {
+  readonly url: string;
+  sign(sessionId: string): Promise<string>;
+}
+
 /** One request the fake upstream received: which path, with which body. */
 export interface UpstreamCall {
   readonly path: string;
@@ -32,7 +38,11 @@ export class FakeUpstream {
     readonly url: string,
   ) {}
 
-  static async start(): Promise<FakeUpstream> {
+  /**
+   * With `tokenService`, `interview-start` hands out that (real) token service and a session JWT it
+   * signs for the new session, instead of this server's stand-in.
+   */
+  static async start(tokenService?: RealTokenService): Promise<FakeUpstream> {
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     const upstream = new FakeUpstream(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
@@ -40,18 +50,32 @@ export class FakeUpstream {
       let text = '';
       request.on('data', (chunk: Buffer) => (text += chunk.toString()));
       request.on('end', () => {
-        const body = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
-        const path = new URL(request.url ?? '/', upstream.url).pathname;
-        upstream.calls.push({ path, body });
-        if (upstream.failing.has(path)) {
-          response.writeHead(503, { 'content-type': 'text/plain' }).end('Service Unavailable');
-          return;
-        }
-        const answer = upstream.answer(path, body);
-        response.writeHead(answer ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(answer ?? { code: 'NOT_FOUND', message: 'no route', retryable: false }));
+        void (async () => {
+          const body = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
+          const path = new URL(request.url ?? '/', upstream.url).pathname;
+          upstream.calls.push({ path, body });
+          if (upstream.failing.has(path)) {
+            response.writeHead(503, { 'content-type': 'text/plain' }).end('Service Unavailable');
+            return;
+          }
+          const answer = await upstream.withTokenService(upstream.answer(path, body), tokenService);
+          response.writeHead(answer ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(answer ?? { code: 'NOT_FOUND', message: 'no route', retryable: false }));
+        })();
       });
     });
     return upstream;
+  }
+
+  /** An `interview-start` answer pointed at a real token service, with a session JWT it accepts. */
+  private async withTokenService(answer: unknown, tokenService: RealTokenService | undefined): Promise<unknown> {
+    const started = answer as { sessionId?: string; webrtcConfig?: Record<string, unknown> } | undefined;
+    if (!tokenService || !started?.sessionId || !started.webrtcConfig) return answer;
+    const websocketUrl = started.webrtcConfig['websocketUrl'] === undefined ? {} : { websocketUrl: `${tokenService.url.replace('http', 'ws')}/ws` };
+    return {
+      ...started,
+      sessionToken: await tokenService.sign(started.sessionId),
+      webrtcConfig: { ...started.webrtcConfig, tokenServiceUrl: tokenService.url, ...websocketUrl },
+    };
   }
 
   /** Calls other than `interview-start` (the ones a refused channel must never make). */

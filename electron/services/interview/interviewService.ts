@@ -21,7 +21,7 @@ import type { ActiveInterviewRecord, ActiveInterviews } from './activeInterviews
 import type { LocalInterviews } from './localInterviews';
 import type { Timers } from '../network/timers';
 import { InterviewTimeLimits } from './interviewTimeLimits';
-import { SdpProxyClient } from './sdpProxyClient';
+import { SdpProxyLine } from './sdpProxyLine';
 import { companyOf, fetchStationContext, templateOptions } from './stationContext';
 
 export interface InterviewServiceDeps {
@@ -58,11 +58,15 @@ export interface InterviewServiceDeps {
 }
 
 /**
- * Connection attempts per session per minute: the renderer retries a failed connection up to three
- * times, and each attempt needs one key (direct) or one SDP exchange (hybrid). More is not a
- * connection attempt.
+ * Connection attempts per session per minute. Each attempt needs one key (direct) or one SDP
+ * exchange (hybrid); the renderer makes up to three per connection (its retry policy), and one
+ * minute may hold a connection (the first, or a rollover) and three dropped calls, each retried in
+ * full. A renderer asking for more is looping, not reconnecting. (Three per minute refused the
+ * fourth connection of a minute, so a call dropped soon after two reconnects, say right after a
+ * token service restart, could not come back: issue 14.) The token service hangs up a session's
+ * previous call when it adopts the next, so a session never holds more than one call.
  */
-export const ATTEMPTS_PER_MINUTE = 3;
+export const ATTEMPTS_PER_MINUTE = 12;
 /** Interviews this station may start per minute (each creates a session row and a journal). */
 export const STARTS_PER_MINUTE = 5;
 
@@ -75,7 +79,10 @@ interface LiveSession {
   readonly attempts: number[];
   /** A key was handed out or an SDP answer came back: only then can the renderer report it live. */
   connected: boolean;
-  proxy?: SdpProxyClient;
+  /** `connecting` was recorded (once is enough: the row only moves forward). */
+  connectingReported?: boolean;
+  /** Hybrid: the sockets to the token service's SDP proxy (one opened during the device check). */
+  proxy?: SdpProxyLine;
   /** The token service said the session is over: a closing proxy socket is then no lost sideband. */
   endedRemotely?: boolean;
   /** What check-in gave and when it first went live: what a restored room needs. */
@@ -162,7 +169,15 @@ export class InterviewService {
     );
     const checkIn = { candidateRef: input.candidateRef, templateId: input.templateId, consent: input.consent };
     const startedAtMs = this.now();
-    this.sessions.set(start.sessionId, { start, startedAtMs, attempts: [], connected: false, checkIn, liveSinceMs: null, restored: false });
+    const live: LiveSession = { start, startedAtMs, attempts: [], connected: false, checkIn, liveSinceMs: null, restored: false };
+    this.sessions.set(start.sessionId, live);
+    // Hybrid: the SDP proxy socket opens and readies while the candidate does the device check, so
+    // Start → answer is one round trip (issue 12). Not awaited: nothing here waits for it.
+    if (start.webrtcConfig.architecture === 'hybrid' && start.webrtcConfig.websocketUrl) {
+      this.proxyLine(live).openEarly();
+      // As a direct interview's key minted now does: recorded here, not on the way to the answer.
+      void this.reportConnecting(live);
+    }
     // Kept (with its session JWT) in the secret store, so a crash or restart can continue it.
     // Without the template's instructions (main never uses them; the token service reads them from
     // the session row): OS vaults bound a secret's size (Windows' Credential Manager to 2.5 KB).
@@ -194,7 +209,7 @@ export class InterviewService {
     }
     this.connectionAttempt(live, 'realtime keys');
     const { start } = live;
-    void this.reportConnecting(input.sessionId);
+    void this.reportConnecting(live);
     const minted = await postJson(
       `${start.webrtcConfig.tokenServiceUrl.replace(/\/$/, '')}/api/realtime/sessions`,
       { sessionId: input.sessionId },
@@ -208,40 +223,54 @@ export class InterviewService {
 
   /** Hybrid mode: the offer goes through the token service, which keeps a sideband on the call. */
   async sdpOffer(input: IpcParsedInput<'realtime:sdp-offer'>): Promise<IpcOutput<'realtime:sdp-offer'>> {
+    try {
+      return await this.sdpOfferNow(input);
+    } catch (error) {
+      this.deps.log.warn('SDP exchange through the token service failed', { sessionId: input.sessionId, error: error instanceof StationFailure ? error.error : error });
+      throw error;
+    }
+  }
+
+  private async sdpOfferNow(input: IpcParsedInput<'realtime:sdp-offer'>): Promise<IpcOutput<'realtime:sdp-offer'>> {
     const live = this.session(input.sessionId);
     if (live.start.webrtcConfig.architecture !== 'hybrid') {
       throw StationFailure.of('NOT_AUTHORIZED', 'A direct interview connects with its realtime key (realtime:token), not through the SDP proxy.', 'sessionId');
     }
     this.connectionAttempt(live, 'SDP exchanges');
-    void this.reportConnecting(input.sessionId);
+    void this.reportConnecting(live);
+    const answer = await this.proxyLine(live).offer(input.sdp);
+    live.connected = true;
+    this.emit({ kind: 'sideband', sessionId: input.sessionId, connected: true });
+    return answer;
+  }
+
+  /** The hybrid session's line to the SDP proxy, made on first use (at start, for the device check). */
+  private proxyLine(live: LiveSession): SdpProxyLine {
+    if (live.proxy) return live.proxy;
     const url = live.start.webrtcConfig.websocketUrl;
     if (!url) throw StationFailure.of('CONFIGURATION_INVALID', 'interview-start gave no SDP proxy URL for hybrid mode.');
-    live.proxy?.close();
-    const { sessionId } = input;
-    const proxy = await SdpProxyClient.connect(
+    const { sessionId } = live.start;
+    live.proxy = new SdpProxyLine({
       url,
-      live.start.sessionToken,
+      sessionToken: live.start.sessionToken,
       sessionId,
-      {
+      events: {
         onTranscript: (entry) => this.deps.onSidebandTranscript(entry),
         onSessionEnded: (reason) => {
           this.deps.log.info('token service ended the session', { sessionId, reason });
           live.endedRemotely = true;
           this.emit({ kind: 'session-ended', sessionId, reason });
         },
-        // The socket carries the sideband's transcripts to this station: lost when it drops
+        // The socket in use carries the sideband's transcripts to this station: lost when it drops
         // without the station or the token service having ended the interview.
-        onClosed: (closed) => {
-          if (live.proxy === closed && !live.endedRemotely && this.sessions.get(sessionId) === live) this.emit({ kind: 'sideband', sessionId, connected: false });
+        onClosed: () => {
+          if (!live.endedRemotely && this.sessions.get(sessionId) === live) this.emit({ kind: 'sideband', sessionId, connected: false });
         },
       },
-      this.deps.log.child('sdp-proxy'),
-    );
-    live.proxy = proxy;
-    const answer = await proxy.offer(input.sdp);
-    live.connected = true;
-    this.emit({ kind: 'sideband', sessionId, connected: true });
-    return answer;
+      log: this.deps.log.child('sdp-proxy'),
+      ...(this.deps.timers ? { timers: this.deps.timers } : {}),
+    });
+    return live.proxy;
   }
 
   /** The renderer's data channel opened: the session's history records the interview as live. */
@@ -450,11 +479,19 @@ export class InterviewService {
     );
   }
 
-  /** Best effort: a connection attempt must not wait on, or fail because of, the bookkeeping. */
-  private async reportConnecting(sessionId: string): Promise<void> {
-    await this.reportStatus(sessionId, 'connecting').catch((error: unknown) =>
-      this.deps.log.warn('could not record the interview as connecting', { sessionId, error }),
-    );
+  /**
+   * Best effort: a connection attempt must not wait on, or fail because of, the bookkeeping. Once
+   * per session (a reconnect would change nothing: the row only moves forward), and again only if
+   * it failed; `live` records the steps it skipped in any case.
+   */
+  private async reportConnecting(live: LiveSession): Promise<void> {
+    if (live.connectingReported) return;
+    live.connectingReported = true;
+    const { sessionId } = live.start;
+    await this.reportStatus(sessionId, 'connecting').catch((error: unknown) => {
+      live.connectingReported = false;
+      this.deps.log.warn('could not record the interview as connecting', { sessionId, error });
+    });
   }
 
   /** Bounds connection attempts per session, and refuses them once the interview's time is up. */

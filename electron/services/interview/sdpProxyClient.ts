@@ -62,6 +62,11 @@ export class SdpProxyClient {
     return answer.data;
   }
 
+  /** The socket is open (not closing or closed): an offer sent now can be answered. */
+  get isOpen(): boolean {
+    return this.socket.readyState === WebSocket.OPEN;
+  }
+
   close(): void {
     this.closedByStation = true;
     this.socket.close(1000, 'station done');
