@@ -5,18 +5,23 @@
  * every byte not yet fsynced is dropped (or, in `torn` mode, a random prefix of the unsynced tail
  * survives, as a partly written-back page cache would leave it), and every handle opened before
  * the cut is dead: its pending and later calls never settle, as on a machine that has stopped.
+ * A new file's name is itself unsynced data of its directory: it survives a cut only once the
+ * directory has been fsynced (opened with `r` and synced), as on ext4 and most file systems.
  *
  * `ackBeforeSync` is the deliberately broken variant: `datasync` reports success at once and the
  * bytes become durable a few turns later, i.e. the journal above acknowledges before its fsync has
  * completed. The power-cut test must catch it.
  */
 import type { FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
 
 interface FileState {
   /** What the page cache holds: what a running process reads. */
   data: Buffer;
   /** What survives a power cut. */
   durable: Buffer;
+  /** Its directory entry is durable (the directory was fsynced after the file was created). */
+  linked: boolean;
 }
 
 export interface PowerCutDiskOptions {
@@ -52,7 +57,13 @@ export class PowerCutDisk {
   /** The power goes: unsynced bytes are lost and every open handle is dead. */
   cut(): CutReport {
     let droppedBytes = 0;
-    for (const file of this.files.values()) {
+    for (const [name, file] of this.files) {
+      if (!file.linked) {
+        // Created and never made durable in its directory: the whole file is gone.
+        droppedBytes += file.data.length;
+        this.files.delete(name);
+        continue;
+      }
       let survivor = file.durable;
       const extendsDurable = file.data.length >= file.durable.length && file.data.subarray(0, file.durable.length).equals(file.durable);
       if (this.options.torn && extendsDurable) {
@@ -77,15 +88,18 @@ export class PowerCutDisk {
     return this.files.get(path)?.durable;
   }
 
-  /** `fs.promises.open` for the journal: only the calls TranscriptJournal makes. */
+  /**
+   * `fs.promises.open` for the journal: only the calls TranscriptJournal makes (a file in append
+   * mode, or a directory read-only to fsync it).
+   */
   async open(path: string, flags: string): Promise<FileHandle> {
-    if (flags !== 'a+') throw new Error(`the power-cut disk models append mode only, not ${flags}`);
+    if (flags === 'r') return this.openDirectory(path);
+    if (flags !== 'a+') throw new Error(`the power-cut disk models append mode and directories only, not ${flags}`);
     const epoch = this.epoch;
     await this.step(epoch);
     let file = this.files.get(path);
     if (!file) {
-      // A new file counts as durable once created (the model does not cover directory entries).
-      file = { data: Buffer.alloc(0), durable: Buffer.alloc(0) };
+      file = { data: Buffer.alloc(0), durable: Buffer.alloc(0), linked: false };
       this.files.set(path, file);
     }
     const state = file;
@@ -122,6 +136,24 @@ export class PowerCutDisk {
         state.durable = Buffer.from(state.data);
       },
       sync: async () => handle.datasync(),
+      close: async () => {
+        if (epoch !== this.epoch) await never;
+      },
+    };
+    return handle as unknown as FileHandle;
+  }
+
+  /** A directory opened to be fsynced: its sync makes the names of the files in it durable. */
+  private async openDirectory(dir: string): Promise<FileHandle> {
+    const epoch = this.epoch;
+    await this.step(epoch);
+    const sync = async (): Promise<void> => {
+      await this.step(epoch);
+      for (const [name, file] of this.files) if (dirname(name) === dir) file.linked = true;
+    };
+    const handle = {
+      sync,
+      datasync: sync,
       close: async () => {
         if (epoch !== this.epoch) await never;
       },

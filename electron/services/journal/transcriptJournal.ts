@@ -1,4 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
 import { z } from 'zod';
 import {
   compareBySpeechStart,
@@ -70,6 +71,9 @@ export class TranscriptJournal {
     const file = await open(filePath, 'a+', 0o600);
     try {
       const data = await file.readFile();
+      // A new (empty) file's name is not durable until its directory is fsynced: without this, a
+      // power cut could take the whole file, and every entry acknowledged in it, away.
+      if (data.length === 0) await syncDirectory(path.dirname(filePath));
       const { payloads, validBytes } = decodeFrames(data);
       if (validBytes < data.length) {
         await file.truncate(validBytes);
@@ -232,5 +236,15 @@ async function writeAll(file: FileHandle, data: Buffer): Promise<void> {
   while (offset < data.length) {
     const { bytesWritten } = await file.write(data, offset, data.length - offset);
     offset += bytesWritten;
+  }
+}
+
+/** Makes a directory's entries (a file just created in it) durable. */
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
