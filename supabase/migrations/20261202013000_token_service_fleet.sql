@@ -148,7 +148,11 @@ as $$
   select exists (select 1 from changed);
 $$;
 
-/** Gives up `p_machine`'s sessions: one (its end) or, with a null session, all of them (a drain). */
+/**
+ * Gives up `p_machine`'s sessions. One session (it ended): its row goes. With a null session (a
+ * drain): every lease it holds lapses now, keeping the call id, so the next machine that gets a
+ * request for one (or sweeps) takes it over at once and re-attaches to the call.
+ */
 create function app.token_service_release(p_machine text, p_session uuid default null)
   returns integer
   language plpgsql volatile security definer
@@ -157,8 +161,12 @@ as $$
 declare
   v_released integer;
 begin
-  delete from app.token_service_owners
-  where machine_id = p_machine and (p_session is null or session_id = p_session);
+  if p_session is null then
+    update app.token_service_owners set lease_until = clock_timestamp() - interval '1 millisecond'
+    where machine_id = p_machine;
+  else
+    delete from app.token_service_owners where machine_id = p_machine and session_id = p_session;
+  end if;
   get diagnostics v_released = row_count;
   return v_released;
 end

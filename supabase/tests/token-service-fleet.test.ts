@@ -36,7 +36,7 @@ async function newSession(): Promise<string> {
 }
 
 /** `app.token_service_claim` as the token service, in its own committed transaction. */
-async function claim(sessionId: string, machine: string, leaseSeconds = 30, tenant = A.tenantId) {
+async function claim(sessionId: string, machine: string, leaseSeconds = 30, tenant: string = A.tenantId) {
   return pool.begin(async (tx) => {
     await asService(tx);
     return tx<{ owner: string; call_id: string | null; taken_over: boolean }[]>`
@@ -174,7 +174,14 @@ describe('session ownership', () => {
       return tx<{ n: number }[]>`select app.token_service_release('hb1') as n`;
     });
     expect(released[0]!.n).toBe(2);
-    expect((await claim(s1, 'next'))[0]).toMatchObject({ owner: 'next', taken_over: false });
+    // A drain's sessions lapse at once: the next claimer takes them over.
+    expect((await claim(s1, 'next'))[0]).toMatchObject({ owner: 'next', taken_over: true });
+    const ended = await pool.begin(async (tx) => {
+      await asService(tx);
+      return tx<{ n: number }[]>`select app.token_service_release('next', ${s1}) as n`;
+    });
+    expect(ended[0]!.n).toBe(1);
+    expect((await claim(s1, 'other'))[0]).toMatchObject({ owner: 'other', taken_over: false });
   });
 });
 
