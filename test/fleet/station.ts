@@ -23,7 +23,9 @@ const RECONNECT_MIN_MS = 100;
 const RECONNECT_MAX_MS = 1_000;
 
 export class SimulatedStation {
-  readonly peer = new OfferingPeer();
+  peer = new OfferingPeer();
+  /** Offers made: a call that does not connect is replaced by a new one, as the station's retry does. */
+  attempts = 0;
   /** Final transcripts heard on the data channel, by key: the station's journal. */
   readonly journal = new Map<string, TranscriptEntry>();
   reconnects = 0;
@@ -36,8 +38,12 @@ export class SimulatedStation {
     readonly sessionId: string,
     private readonly token: string,
   ) {
+    this.listen();
+  }
+
+  private listen(): void {
     this.peer.channel.onMessage.subscribe((data) => {
-      const final = finalTranscriptOf(JSON.parse(data.toString()) as RealtimeServerEvent, sessionId);
+      const final = finalTranscriptOf(JSON.parse(data.toString()) as RealtimeServerEvent, this.sessionId);
       if (!final) return;
       const now = new Date().toISOString();
       this.journal.set(`${final.itemId}/${final.contentIndex}`, { ...final, speechStartedAt: now, source: 'client', receivedAt: now });
@@ -50,19 +56,34 @@ export class SimulatedStation {
     return new SimulatedStation(ctx, started.sessionId, started.sessionToken);
   }
 
-  /** Socket, offer → answer, connected peer, `live`. */
+  /** Socket, offer → answer, connected peer, `live`; a call that does not connect is retried with a new one. */
   async connect(): Promise<void> {
     await callFunction(this.ctx, 'interview-status', { sessionId: this.sessionId, status: 'connecting' });
-    const offer = await this.peer.offer();
     await this.openSocket();
-    const answer = await this.request({ type: 'offer', sessionId: this.sessionId, data: { sdp: offer } }, 'answer');
+    for (;;) {
+      try {
+        await this.call();
+        break;
+      } catch (error) {
+        if (this.attempts >= 3) throw error;
+        await this.peer.close();
+        this.peer = new OfferingPeer();
+        this.listen();
+      }
+    }
+    await callFunction(this.ctx, 'interview-status', { sessionId: this.sessionId, status: 'live' });
+  }
+
+  private async call(): Promise<void> {
+    this.attempts += 1;
+    const offer = await this.peer.offer();
+    const answer = await retry(() => this.request({ type: 'offer', sessionId: this.sessionId, data: { sdp: offer } }, 'answer'), 5);
     await this.peer.accept((answer['data'] as { sdp: string }).sdp);
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('data channel did not open')), 60_000);
+      const timer = setTimeout(() => reject(new Error('data channel did not open')), 25_000);
       if (this.peer.channel.readyState === 'open') return (clearTimeout(timer), resolve());
       this.peer.channel.stateChanged.subscribe((state) => state === 'open' && (clearTimeout(timer), resolve()));
     });
-    await callFunction(this.ctx, 'interview-status', { sessionId: this.sessionId, status: 'live' });
   }
 
   /** The interviewer's next line (what a candidate's turn or the app's `response.create` triggers). */
