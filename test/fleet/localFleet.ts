@@ -1,5 +1,7 @@
+import path from 'node:path';
 import postgres from 'postgres';
-import { type InterviewScript, type RealtimeSimulatorHandle, startRealtimeSimulator } from '../../devstack/realtime/index';
+import { helper } from '../../bench/lib';
+import type { CallSnapshot, InterviewScript } from '../../devstack/realtime/index';
 import { type TokenServiceFleet, startTokenServiceFleet } from '../../devstack/fly/tokenServiceFleet';
 import { SEED, SEED_PASSWORD } from '../../devstack/supabase/seedUsers';
 import { type SupabaseStack, startSupabaseStack } from '../../devstack/supabase/supabaseStack';
@@ -11,9 +13,17 @@ import type { StationContext } from './station';
  * (devstack/supabase), the Realtime simulator, and N token service machines behind the Fly
  * stand-in's proxy, each connecting to Postgres as the least-privilege `token_service` role.
  */
+/** The simulator, running in a child process (simulator.child.ts). */
+export interface ChildSimulator {
+  readonly url: string;
+  readonly apiKey: string;
+  /** `GET /__sim/calls`: every active and recently ended call, measurements only. */
+  calls(): Promise<CallSnapshot[]>;
+}
+
 export interface LocalFleet {
   readonly supabase: SupabaseStack;
-  readonly simulator: RealtimeSimulatorHandle;
+  readonly simulator: ChildSimulator;
   /** Superuser (checks only). */
   readonly sql: postgres.Sql;
   readonly env: Record<string, string>;
@@ -36,8 +46,15 @@ export async function startLocalFleet(options: { script?: InterviewScript } = {}
   try {
     const supabase = await startSupabaseStack({ functionEnv: FUNCTION_ENV });
     stops.push(() => supabase.stop());
-    const simulator = await startRealtimeSimulator(options.script ? { script: options.script } : {});
-    stops.push(() => simulator.close());
+    const child = await helper<{ url: string; apiKey: string }>(path.join(import.meta.dirname, 'simulator.child.ts'), options.script ? { SIM_SCRIPT: JSON.stringify(options.script) } : {});
+    stops.push(() => child.stop());
+    const simulator: ChildSimulator = {
+      ...child.ready,
+      async calls() {
+        const res = await fetch(`${child.ready.url}/__sim/calls`, { headers: { authorization: `Bearer ${child.ready.apiKey}` } });
+        return ((await res.json()) as { calls: CallSnapshot[] }).calls;
+      },
+    };
     const sql = postgres(supabase.dbUrl, { max: 4, onnotice: () => undefined });
     stops.push(() => sql.end({ timeout: 1 }));
     // What an operator does once on hosted Supabase (proxy-service/README.md): give the role a login.

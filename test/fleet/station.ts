@@ -29,6 +29,13 @@ export class SimulatedStation {
   /** Final transcripts heard on the data channel, by key: the station's journal. */
   readonly journal = new Map<string, TranscriptEntry>();
   reconnects = 0;
+  /** New realtime calls after one failed mid-interview (the station's continuity path). */
+  recalls = 0;
+  /** Why calls did not connect (replaced by a new call each time). */
+  readonly callFailures: string[] = [];
+  /** Interviewer lines asked for so far (`response.create`). */
+  private wanted = 1;
+  private calling = false;
   private socket: WebSocket | null = null;
   private ready = false;
   private ended = false;
@@ -42,7 +49,13 @@ export class SimulatedStation {
   }
 
   private listen(): void {
-    this.peer.channel.onMessage.subscribe((data) => {
+    const peer = this.peer;
+    // A call that fails mid-interview (the peer connection, not the socket) is replaced by a new
+    // one that is given the transcript so far, as the station's continuity path does.
+    peer.pc.connectionStateChange.subscribe((state) => {
+      if ((state === 'failed' || state === 'closed') && peer === this.peer && !this.ended && !this.calling) void this.recall();
+    });
+    peer.channel.onMessage.subscribe((data) => {
       const final = finalTranscriptOf(JSON.parse(data.toString()) as RealtimeServerEvent, this.sessionId);
       if (!final) return;
       const now = new Date().toISOString();
@@ -60,18 +73,46 @@ export class SimulatedStation {
   async connect(): Promise<void> {
     await callFunction(this.ctx, 'interview-status', { sessionId: this.sessionId, status: 'connecting' });
     await this.openSocket();
-    for (;;) {
-      try {
-        await this.call();
-        break;
-      } catch (error) {
-        if (this.attempts >= 3) throw error;
-        await this.peer.close();
-        this.peer = new OfferingPeer();
-        this.listen();
-      }
-    }
+    await this.callWithRetries();
     await callFunction(this.ctx, 'interview-status', { sessionId: this.sessionId, status: 'live' });
+  }
+
+  private async callWithRetries(): Promise<void> {
+    this.calling = true;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.call();
+          break;
+        } catch (error) {
+          this.callFailures.push((error as Error).message.slice(0, 120));
+          if (attempt >= 3) throw error;
+          await this.replacePeer();
+        }
+      }
+    } finally {
+      this.calling = false;
+    }
+    // The transcript so far, as text, then the lines still wanted: the interviewer continues.
+    for (const entry of this.journal.values()) {
+      this.peer.channel.send(JSON.stringify({ type: 'conversation.item.create', item: { type: 'message', role: entry.speaker === 'ai' ? 'assistant' : 'user', content: [{ type: entry.speaker === 'ai' ? 'output_text' : 'input_text', text: entry.content }] } }));
+    }
+    for (let line = this.journal.size; line < this.wanted; line++) this.peer.channel.send(JSON.stringify({ type: 'response.create' }));
+  }
+
+  private async replacePeer(): Promise<void> {
+    const old = this.peer;
+    this.peer = new OfferingPeer();
+    this.listen();
+    await old.close();
+  }
+
+  private async recall(): Promise<void> {
+    this.recalls += 1;
+    await this.replacePeer();
+    await until(() => this.ready || this.ended);
+    if (this.ended) return;
+    await this.callWithRetries().catch(() => undefined);
   }
 
   private async call(): Promise<void> {
@@ -88,7 +129,8 @@ export class SimulatedStation {
 
   /** The interviewer's next line (what a candidate's turn or the app's `response.create` triggers). */
   nextLine(): void {
-    this.peer.channel.send(JSON.stringify({ type: 'response.create' }));
+    this.wanted += 1;
+    if (!this.calling && this.peer.channel.readyState === 'open') this.peer.channel.send(JSON.stringify({ type: 'response.create' }));
   }
 
   finals(): number {
@@ -190,6 +232,10 @@ export async function callFunction(ctx: StationContext, name: EdgeFunctionName, 
 }
 
 class RefusedError extends Error {}
+
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((resolve) => setTimeout(resolve, 100));
+}
 
 /** Retries with backoff, as the station does (a refusal is not retried). */
 async function retry<T>(work: () => Promise<T>, attempts = 60): Promise<T> {
