@@ -4,17 +4,20 @@
 // machine SIGKILLed mid-interview and a rolling restart of the others lose no interview and no
 // transcript; a tenant hammering mints across all machines is held to its limit.
 //
-// Sized for CI on 2 shared cores (FLEET_INTERVIEWS, default 200): each simulated interview is a
-// real WebRTC call (werift offerer ↔ the simulator's werift answerer, DTLS-SRTP, Opus audio, the
-// `oai-events` channel) with a three-line script of short lines (about half a second of audio
-// each), so 200 calls' audio fits the cores; the interviewer's lines are triggered by the test
-// (`response.create`), one before the kill, one after the takeover, one after the rolling restart.
+// Sized for CI on 2 shared cores: FLEET_INTERVIEWS concurrent interviews, 50 by default (about
+// three minutes here); FLEET_INTERVIEWS=200 runs the issue's full size (see proxy-service/README.md,
+// "The fleet", for what it gave on these machines and why 200 is not the CI default). Each
+// simulated interview is a real WebRTC call (werift offerer in this process ↔ the simulator's
+// werift answerer in its own process, ICE, DTLS-SRTP, Opus audio, the `oai-events` channel) with a
+// three-line script of short lines (about half a second of audio each); the interviewer's lines are
+// triggered by the test (`response.create`): one before the kill, one after the takeover, one after
+// the rolling restart.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TokenServiceFleet } from '../../devstack/fly/tokenServiceFleet';
 import { type LocalFleet, startBody, startLocalFleet } from './localFleet';
 import { SimulatedStation, callFunction } from './station';
 
-const INTERVIEWS = Number(process.env['FLEET_INTERVIEWS'] ?? 200);
+const INTERVIEWS = Number(process.env['FLEET_INTERVIEWS'] ?? 50);
 // The interviewer speaks when asked (`response.create`), as the real model does.
 const SCRIPT = { lines: ['Welcome.', 'Next question.', 'Thank you, goodbye.'], openOnConnect: false };
 /** Short leases so a dead machine's sessions move within seconds (production: 15 s, see fly.toml). */
