@@ -4,9 +4,10 @@
 // machine SIGKILLed mid-interview and a rolling restart of the others lose no interview and no
 // transcript; a tenant hammering mints across all machines is held to its limit.
 //
-// Sized for CI on 2 shared cores: FLEET_INTERVIEWS concurrent interviews, 50 by default (about
-// three minutes here); FLEET_INTERVIEWS=200 runs the issue's full size (see proxy-service/README.md,
-// "The fleet", for what it gave on these machines and why 200 is not the CI default). Each
+// Sized for CI on 2 cores: FLEET_INTERVIEWS concurrent interviews, the issue's 200 by default
+// (about two and a half minutes here when the cores are not shared with other test runs; see
+// proxy-service/README.md, "The fleet", for what it gave under heavy outside load, and lower
+// FLEET_INTERVIEWS there). Each
 // simulated interview is a real WebRTC call (werift offerer in this process ↔ the simulator's
 // werift answerer in its own process, ICE, DTLS-SRTP, Opus audio, the `oai-events` channel) with a
 // three-line script of short lines (about half a second of audio each); the interviewer's lines are
@@ -17,7 +18,7 @@ import type { TokenServiceFleet } from '../../devstack/fly/tokenServiceFleet';
 import { type LocalFleet, startBody, startLocalFleet } from './localFleet';
 import { SimulatedStation, callFunction } from './station';
 
-const INTERVIEWS = Number(process.env['FLEET_INTERVIEWS'] ?? 50);
+const INTERVIEWS = Number(process.env['FLEET_INTERVIEWS'] ?? 200);
 // The interviewer speaks when asked (`response.create`), as the real model does.
 const SCRIPT = { lines: ['Welcome.', 'Next question.', 'Thank you, goodbye.'], openOnConnect: false };
 /** Short leases so a dead machine's sessions move within seconds (production: 15 s, see fly.toml). */
@@ -155,11 +156,8 @@ describe('the token service as a fleet of three machines', () => {
       // Every interview continued: each station heard the three lines in order, and no interviewer
       // started over (a call that failed under load was replaced by one given the transcript so far).
       for (const station of stations) expect([...station.journal.values()].map((e) => e.content)).toEqual(SCRIPT.lines);
-      const calls = (await local.simulator.calls()).filter((call) => call.linesSpoken.length > 0);
-      report['callsThatSpoke'] = calls.length;
+      // (A line cut off by a failed call is spoken again by its replacement: the candidate did not hear it.)
       report['recalls'] = stations.reduce((sum, s) => sum + s.recalls, 0);
-      // A line cut off by a failed call is spoken again by its replacement (what the candidate did not hear).
-      report['linesSpoken'] = calls.reduce((sum, call) => sum + call.linesSpoken.length, 0);
 
       // Postgres holds every entry every station heard, exactly once.
       const rows = await local.sql<{ session_id: string; item_id: string; content_index: number; source: string; content: string }[]>`
