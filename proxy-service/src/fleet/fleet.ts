@@ -37,6 +37,8 @@ export type FleetRoute =
 export class Fleet {
   private timers: NodeJS.Timeout[] = [];
   private stopped = false;
+  /** When this machine last claimed each session it owns (a heartbeat must not drop a newer claim). */
+  private readonly claimedAt = new Map<string, number>();
 
   constructor(private readonly options: FleetOptions) {}
 
@@ -75,6 +77,7 @@ export class Fleet {
     );
     if (!claim) return { kind: 'closed' };
     if (claim.owner === machineId) {
+      this.claimedAt.set(claims.session_id, Date.now());
       if (claim.takenOver) this.options.log.info({ sessionId: claims.session_id }, 'session taken over');
       return { kind: 'local', callId: claim.callId };
     }
@@ -99,6 +102,7 @@ export class Fleet {
 
   /** The session ended here: nobody owns it any more. */
   async ended(sessionId: string): Promise<void> {
+    this.claimedAt.delete(sessionId);
     await this.options.store.release(this.options.machineId, sessionId).catch(() => undefined);
   }
 
@@ -116,10 +120,13 @@ export class Fleet {
 
   /** Renews this machine's leases; sessions another machine took over (a lapse) are let go here. */
   private async beat(): Promise<void> {
+    const asked = Date.now();
     const owned = await this.options.store.heartbeat(this.options.machineId, this.options.leaseSeconds);
     if (this.stopped) return;
+    for (const [sessionId, at] of this.claimedAt) if (!owned.has(sessionId) && at < asked) this.claimedAt.delete(sessionId);
     for (const sessionId of this.options.registry.ids()) {
-      if (owned.has(sessionId)) continue;
+      // Claimed while the heartbeat was on its way: the answer could not include it yet.
+      if (owned.has(sessionId) || this.claimedAt.has(sessionId)) continue;
       this.options.log.warn({ sessionId }, 'session lost to another machine; letting it go');
       this.options.registry.evict(sessionId);
     }
@@ -130,6 +137,7 @@ export class Fleet {
     const taken = await this.options.store.sweep(this.options.machineId, this.options.leaseSeconds, 100);
     for (const session of taken) {
       if (this.stopped) return;
+      this.claimedAt.set(session.sessionId, Date.now());
       try {
         const { claims, token } = await this.transcriptToken(session);
         await this.resume(claims, token, session.callId);
