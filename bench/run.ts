@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import type { Bench, BenchOptions, Row } from './lib';
 import { bundle } from './figures/bundle';
 import { coldStart } from './figures/coldStart';
+import { fleet } from './figures/fleet';
 import { idleSockets } from './figures/idleSockets';
 import { interview } from './figures/interview';
 import { journal } from './figures/journal';
@@ -21,7 +22,7 @@ import { sync } from './figures/sync';
 import { stopBenchStack } from './stack';
 
 /** In the order the table shows them. */
-export const BENCHES: readonly Bench[] = [interview, memory, mint, idleSockets, journal, sync, startBurst, bundle, coldStart];
+export const BENCHES: readonly Bench[] = [interview, memory, mint, idleSockets, journal, sync, startBurst, bundle, coldStart, fleet];
 
 const { values } = parseArgs({
   options: {

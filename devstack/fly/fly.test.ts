@@ -13,6 +13,8 @@ const IMAGE = `
 const http = require('node:http');
 const { WebSocketServer } = require(${JSON.stringify(require.resolve('ws'))});
 const server = http.createServer((req, res) => {
+  if (req.url.startsWith('/to/') && !req.headers['fly-replay-src']) { res.writeHead(307, { 'fly-replay': 'instance=' + req.url.slice(4) }).end(); return; }
+  if (req.url.startsWith('/always/')) { res.writeHead(307, { 'fly-replay': 'instance=' + req.url.slice(8) }).end(); return; }
   if (req.url === '/exit') { res.end('bye'); setTimeout(() => process.exit(0), 20); return; }
   res.end(JSON.stringify({ machine: process.env.FLY_MACHINE_ID, hasSecret: process.env.APP_SECRET === 's3cret', role: process.env.ROLE, replayed: req.headers['fly-replay-src'] ?? null }));
 });
@@ -85,5 +87,42 @@ describe('the Fly stand-in', () => {
     await fetch(`${fly.appUrl}/exit`);
     expect((await api(`/v1/apps/${fly.app}/machines/${machine.id}/wait?state=destroyed&timeout=10`)).status).toBe(200);
     expect(fly.machines()).toEqual([]);
+  });
+});
+
+describe('the Fly stand-in without a front instance: the proxy balances the app\'s machines', () => {
+  let balanced: FlyStandIn;
+  beforeAll(async () => {
+    balanced = await startFlyStandIn({ image: { command: process.execPath, args: ['-e', IMAGE] }, secrets: { APP_SECRET: 's3cret' } });
+  });
+  afterAll(async () => {
+    await balanced?.close();
+  });
+  const call = (path: string, init: RequestInit = {}) =>
+    fetch(`${balanced.apiUrl}/v1/apps/${balanced.app}/machines${path}`, { ...init, headers: { authorization: `Bearer ${balanced.apiToken}`, 'content-type': 'application/json' } });
+  const machine = async (services: boolean) => {
+    const created = (await (await call('', { method: 'POST', body: JSON.stringify({ config: { image: 'app:1', ...(services ? { services: [{ internal_port: 8080, protocol: 'tcp' }] } : {}) } }) })).json()) as { id: string };
+    expect((await call(`/${created.id}/wait?state=started&timeout=20`)).status).toBe(200);
+    return created.id;
+  };
+  const served = async (path = '/') => ((await (await fetch(`${balanced.appUrl}${path}`)).json()) as { machine: string; replayed: string | null });
+
+  it('spreads requests round-robin over started machines with a service, still replays once, and drops a killed machine', async () => {
+    expect((await fetch(`${balanced.appUrl}/`)).status).toBe(503);
+    const [a, b, c] = [await machine(true), await machine(true), await machine(true)];
+    await machine(false); // no service: Fly's proxy never routes to it
+    const seen = await Promise.all(Array.from({ length: 9 }, () => served()));
+    const counts = new Map<string, number>();
+    for (const answer of seen) counts.set(answer.machine, (counts.get(answer.machine) ?? 0) + 1);
+    expect(counts).toEqual(new Map([[a, 3], [b, 3], [c, 3]]));
+    // Wherever a request lands, fly-replay sends it to the named machine, once.
+    for (let i = 0; i < 3; i++) expect(await served(`/to/${b}`)).toEqual({ machine: b, hasSecret: true, replayed: `instance=${b}` });
+    const looping = await fetch(`${balanced.appUrl}/always/${c}`);
+    expect([looping.status, looping.headers.get('fly-replay')]).toEqual([307, `instance=${c}`]);
+    // A machine killed with SIGKILL (Fly: stop with { signal }) leaves the rotation at once.
+    expect((await call(`/${a}/stop`, { method: 'POST', body: JSON.stringify({ signal: 'SIGKILL' }) })).status).toBe(200);
+    const after = new Set((await Promise.all(Array.from({ length: 6 }, () => served()))).map((answer) => answer.machine));
+    expect(after).toEqual(new Set([b, c]));
+    expect((await call(`/${b}/stop`, { method: 'POST', body: JSON.stringify({ signal: 'SIGHUP' }) })).status).toBe(400);
   });
 });

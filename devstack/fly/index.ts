@@ -3,6 +3,7 @@ import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ImageCommand, MachineFleet, type MachineView } from './machines';
 import { createMachinesApi } from './machinesApi';
+import { RoundRobin } from './balancer';
 import { createReplayProxy } from './replayProxy';
 
 export type { ImageCommand, MachineView } from './machines';
@@ -11,8 +12,10 @@ export type { ImageCommand, MachineView } from './machines';
  * A LOCAL STAND-IN for Fly.io, for development and tests only (nothing in production uses it):
  * - the Machines API (`apiUrl`, the stand-in for `https://api.machines.dev`): each machine is a
  *   child process running `image` with the app's secrets in its environment;
- * - Fly's proxy (`appUrl`, the stand-in for `https://<app>.fly.dev`): forwards to the app's front
- *   instance and honours `fly-replay: instance=<id>`, WebSocket upgrades included.
+ * - Fly's proxy (`appUrl`, the stand-in for `https://<app>.fly.dev`): load-balances round-robin
+ *   over the app's started machines that have a service (or sends everything to one front instance
+ *   given with `routeAppTo`), and honours `fly-replay: instance=<id>` and `elsewhere=true` once per
+ *   request, WebSocket upgrades included.
  */
 export interface FlyStandInOptions {
   readonly app?: string;
@@ -33,7 +36,10 @@ export interface FlyStandIn {
   readonly apiUrl: string;
   /** The app's public URL through the replaying proxy. */
   readonly appUrl: string;
-  /** Where the proxy sends the app's ordinary traffic (the front instance). */
+  /**
+   * Sends the app's ordinary traffic to one front instance (outside the fleet) instead of
+   * load-balancing it over the app's machines.
+   */
   routeAppTo(url: string): void;
   machines(metadata?: Record<string, string>): MachineView[];
   close(): Promise<void>;
@@ -45,7 +51,8 @@ export async function startFlyStandIn(options: FlyStandInOptions): Promise<FlySt
   const fleet = new MachineFleet({ app, region: options.region ?? 'local', image: options.image, secrets: options.secrets ?? {}, log: options.log });
   const api = createMachinesApi(fleet, { app, token: apiToken });
   let front: { host: string; port: number } | null = null;
-  const proxy = createReplayProxy(fleet, () => front);
+  const balancer = new RoundRobin(fleet);
+  const proxy = createReplayProxy(fleet, (exclude) => front ?? balancer.next(exclude));
 
   const apiServer = createServer((req, res) => void api(req, res).catch(() => res.writeHead(500).end()));
   const proxyServer = createServer((req, res) => void proxy.http(req, res).catch(() => res.writeHead(502).end()));

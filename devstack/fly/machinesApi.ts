@@ -38,7 +38,13 @@ export function createMachinesApi(fleet: MachineFleet, options: { app: string; t
       const seconds = Math.min(60, Number(url.searchParams.get('timeout') ?? '60'));
       return (await fleet.waitFor(id, state, seconds * 1000)) ? send(200, { ok: true }) : send(408, { error: `machine did not reach ${state}` });
     }
-    if (action === 'stop' && req.method === 'POST') return send(200, { ok: await fleet.stop(id, false) });
+    if (action === 'stop' && req.method === 'POST') {
+      // Fly's body: `{ "signal": "SIGKILL" }` kills at once; the default is the app's kill_signal (SIGTERM).
+      const body = (await readJson(req)) as { signal?: unknown } | null;
+      const signal = body?.signal ?? 'SIGTERM';
+      if (signal !== 'SIGTERM' && signal !== 'SIGKILL') return send(400, { error: 'signal must be SIGTERM or SIGKILL' });
+      return send(200, { ok: await fleet.stop(id, signal === 'SIGKILL') });
+    }
     if (!action && req.method === 'DELETE') {
       const done = await fleet.destroy(id, url.searchParams.get('force') === 'true');
       return done ? send(200, { ok: true }) : send(412, { error: 'machine is running; stop it or pass force=true' });

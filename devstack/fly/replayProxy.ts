@@ -3,8 +3,18 @@ import { type Socket, connect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { MachineFleet } from './machines';
 
-/** Where the app's ordinary traffic goes (the front instance the test or stack started). */
-export type AppTarget = () => { host: string; port: number } | null;
+export interface Target {
+  readonly host: string;
+  readonly port: number;
+  /** The machine's id, when the target is a machine of the fleet. */
+  readonly id?: string;
+}
+
+/**
+ * Where the app's ordinary traffic goes: the next target of the load balancer, other than
+ * `exclude` (the machine that answered `elsewhere=true`) when there is another.
+ */
+export type AppTarget = (exclude?: string) => Target | null;
 
 const REPLAY = 'fly-replay';
 
@@ -32,11 +42,12 @@ function rawHead(req: IncomingMessage, extra: Record<string, string> = {}): stri
  * upgrades included) to that machine instead and the client sees only the machine's answer.
  */
 export function createReplayProxy(fleet: MachineFleet, appTarget: AppTarget) {
-  const machineTarget = (id: string | null) => {
+  const machineTarget = (id: string | null): Target | null => {
     const port = id ? fleet.portOf(id) : undefined;
-    return port ? { host: '127.0.0.1', port } : null;
+    return id && port ? { host: '127.0.0.1', port, id } : null;
   };
-  const resolve = (replay: ReturnType<typeof replayTarget>) => (replay === 'elsewhere' ? appTarget() : machineTarget(replay?.instance ?? null));
+  const resolve = (replay: ReturnType<typeof replayTarget>, from: Target) =>
+    replay === 'elsewhere' ? appTarget(from.id) : machineTarget(replay?.instance ?? null);
   const srcOf = (replay: ReturnType<typeof replayTarget>) => (replay === 'elsewhere' ? 'elsewhere=true' : `instance=${replay?.instance ?? ''}`);
 
   async function http(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -46,14 +57,14 @@ export function createReplayProxy(fleet: MachineFleet, appTarget: AppTarget) {
     const forced = req.headers['fly-force-instance-id'];
     const first = forced ? machineTarget(String(forced)) : appTarget();
     if (!first) return void res.writeHead(503, { 'content-type': 'text/plain' }).end('no machine to route to');
-    const send = (target: { host: string; port: number }, extra: Record<string, string>) => {
+    const send = (target: Target, extra: Record<string, string>) => {
       const headers = { ...req.headers, ...extra };
       const out = request({ host: target.host, port: target.port, method: req.method, path: req.url, headers }, (answer) => {
         const replay = replayTarget(answer.headers[REPLAY]);
         // One replay per request, as a loop guard.
         if (replay && !extra['fly-replay-src']) {
           answer.resume();
-          const next = resolve(replay);
+          const next = resolve(replay, target);
           if (!next) return void res.writeHead(502, { 'content-type': 'text/plain' }).end('replay target not running');
           return send(next, { 'fly-replay-src': srcOf(replay) });
         }
@@ -85,7 +96,7 @@ export function createReplayProxy(fleet: MachineFleet, appTarget: AppTarget) {
         return;
       }
       front.destroy();
-      const next = resolve(replay);
+      const next = resolve(replay, target);
       if (!next) return void client.end('HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n');
       const replayed = connect(next.port, next.host, () => {
         replayed.write(Buffer.concat([Buffer.from(rawHead(req, { 'fly-replay-src': srcOf(replay) })), head]));

@@ -83,8 +83,13 @@ export const ServiceConfigSchema = z.object({
   FLY_APP_NAME: z.string().optional(),
   FLY_MACHINE_IMAGE: z.string().optional(),
   FLY_REGION: z.string().optional(),
-  /** Set by Fly on every machine. */
-  FLY_MACHINE_ID: z.string().optional(),
+  /** Set by Fly on every machine; with DATABASE_URL it makes this machine one of a fleet (src/fleet/). */
+  FLY_MACHINE_ID: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'FLY_MACHINE_ID: letters, digits, - and _ only').optional(),
+  /** A session's owner holds it this long without a heartbeat; then another machine may take it over. */
+  FLEET_LEASE_SECONDS: int(2, 600).default(15),
+  FLEET_HEARTBEAT_MS: int(200, 300_000).default(5_000),
+  /** How often each machine looks for sessions whose owner stopped renewing (a dead machine). */
+  FLEET_SWEEP_MS: int(200, 300_000).default(5_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type ServiceConfig = z.infer<typeof ServiceConfigSchema>;
@@ -100,7 +105,18 @@ export function loadConfig(env: Record<string, string | undefined>): ServiceConf
       if (!config[name]) throw new Error(`token service misconfigured: ${name} is required with ISOLATION=fly-machines`);
     }
   }
+  if (config.FLEET_HEARTBEAT_MS >= config.FLEET_LEASE_SECONDS * 1000) {
+    throw new Error('token service misconfigured: FLEET_HEARTBEAT_MS must be shorter than FLEET_LEASE_SECONDS');
+  }
   return config;
+}
+
+/**
+ * One of a fleet: on Fly (a machine id) with the shared store (DATABASE_URL), as a front machine
+ * (a per-session instance is its own owner by construction).
+ */
+export function isFleetMember(config: ServiceConfig): boolean {
+  return Boolean(config.FLY_MACHINE_ID && config.DATABASE_URL && !config.SESSION_ONLY && config.ISOLATION === 'shared');
 }
 
 /** The transcript function's URL, or null when transcripts are not forwarded (no Supabase configured). */

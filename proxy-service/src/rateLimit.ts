@@ -66,8 +66,47 @@ export interface RateLimitSettings {
   readonly mintPerMinute?: number;
 }
 
+/** The limits every entry point checks: in this process's memory, or shared by the fleet. */
+export interface Limiter {
+  /** An ephemeral key: the session's tight mint bucket, then the tenant's. */
+  checkMint(tenantId: string, sessionId: string): void | Promise<void>;
+  /** An upgrade or an offer: the session's bucket, then the tenant's. */
+  check(tenantId: string, sessionId: string): void | Promise<void>;
+}
+
+/** Takes one token from a shared bucket: 0 when granted, else the seconds to wait. */
+export type SharedTake = (key: string, perMinute: number, burst: number) => Promise<number>;
+
+/**
+ * The same buckets as {@link RateLimits}, kept in the fleet's store (Postgres) so every machine
+ * draws from one bucket per tenant and per session: with N machines a tenant still gets its limit
+ * (the buckets are exact; nothing is cached per machine).
+ */
+export class FleetRateLimits implements Limiter {
+  constructor(
+    private readonly limits: RateLimitSettings,
+    private readonly take: SharedTake,
+  ) {}
+
+  async checkMint(tenantId: string, sessionId: string): Promise<void> {
+    await this.pair(['mint', sessionId, this.limits.mintPerMinute ?? 3, this.limits.mintBurst ?? 3], tenantId);
+  }
+
+  async check(tenantId: string, sessionId: string): Promise<void> {
+    await this.pair(['session', sessionId, this.limits.sessionPerMinute, this.limits.sessionPerMinute], tenantId);
+  }
+
+  /** The session's bucket first: a session over its own limit spends none of its tenant's tokens. */
+  private async pair([kind, sessionId, perMinute, burst]: [string, string, number, number], tenantId: string): Promise<void> {
+    const wait = await this.take(`${kind}:${sessionId}`, perMinute, burst);
+    if (wait > 0) throw new RateLimitedFailure(wait);
+    const tenantWait = await this.take(`tenant:${tenantId}`, this.limits.tenantPerMinute, this.limits.tenantPerMinute);
+    if (tenantWait > 0) throw new RateLimitedFailure(tenantWait);
+  }
+}
+
 /** Per-tenant and per-session limits, checked together (both must have a token). */
-export class RateLimits {
+export class RateLimits implements Limiter {
   private readonly tenants: TokenBuckets;
   private readonly sessions: TokenBuckets;
   private readonly mints: TokenBuckets;

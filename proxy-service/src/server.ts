@@ -3,8 +3,10 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { StationFailure } from '@interview-station/contracts';
 import { SessionTokenVerifier, assertPermission, upgradeToken } from './auth';
-import { type ServiceConfig, transcriptFunctionUrl } from './config';
+import { type ServiceConfig, isFleetMember, transcriptFunctionUrl } from './config';
 import { ForeignSessionFailure } from './errors';
+import { Fleet } from './fleet/fleet';
+import { PostgresFleetStore } from './fleet/store';
 import { createApi, sendMetrics } from './http/api';
 import { refuseUpgrade, sendFailure } from './http/respond';
 import { parseTarget } from './http/target';
@@ -14,7 +16,7 @@ import type { InstanceCommand } from './isolation/processIsolation';
 import type { IsolationStrategy } from './isolation/strategy';
 import { type Logger, createLogger } from './logger';
 import { type ServiceMetrics, createMetrics } from './metrics';
-import { RateLimits } from './rateLimit';
+import { FleetRateLimits, type Limiter, RateLimits } from './rateLimit';
 import { SessionRegistry } from './sessions';
 import { FixedSessionSettings, PostgresSessionSettings, type SessionSettingsSource, assertArchitecture } from './sessionSettings';
 import { TranscriptForwarder } from './transcripts/forwarder';
@@ -47,6 +49,8 @@ export interface TokenService {
   readonly registry: SessionRegistry;
   readonly isolation: IsolationStrategy;
   readonly log: Logger;
+  /** This machine's part in the fleet (null unless on Fly with DATABASE_URL: see src/fleet/). */
+  readonly fleet: Fleet | null;
   /** SIGTERM: stop accepting, close sockets with 1001, flush transcripts, close within `graceMs`. */
   drain(graceMs?: number): Promise<void>;
   /** Immediate stop (tests). Hangs nothing up. */
@@ -84,13 +88,38 @@ export async function startTokenService(config: ServiceConfig, overrides: Servic
   const verifier = new SessionTokenVerifier(config.SESSION_JWT_SECRET);
   // Fly sets FLY_MACHINE_ID on every machine; a session machine is also in the app's load balancing.
   const replayElsewhere = Boolean(config.SESSION_ONLY && config.FLY_MACHINE_ID);
-  const limits = new RateLimits({
+  const limitSettings = {
     tenantPerMinute: config.RATE_TENANT_PER_MINUTE,
     sessionPerMinute: config.RATE_SESSION_PER_MINUTE,
     mintBurst: config.MINT_SESSION_BURST,
     mintPerMinute: config.MINT_SESSION_PER_MINUTE,
+  };
+  // One of a fleet: owners and rate limits live in the shared store; alone, in this process.
+  const store = isFleetMember(config) && config.DATABASE_URL && config.FLY_MACHINE_ID ? new PostgresFleetStore(config.DATABASE_URL) : null;
+  const limits: Limiter = store ? new FleetRateLimits(limitSettings, (key, perMinute, burst) => store.take(key, perMinute, burst)) : new RateLimits(limitSettings);
+  let fleet: Fleet | null = null;
+  const registry = new SessionRegistry({
+    upstream,
+    forwarder,
+    log,
+    metrics,
+    onCall: (sessionId, callId) => fleet?.recordCall(sessionId, callId),
+    onEnded: (sessionId) => void fleet?.ended(sessionId),
   });
-  const registry = new SessionRegistry({ upstream, forwarder, log, metrics });
+  if (store && config.FLY_MACHINE_ID) {
+    fleet = new Fleet({
+      store,
+      machineId: config.FLY_MACHINE_ID,
+      leaseSeconds: config.FLEET_LEASE_SECONDS,
+      heartbeatMs: config.FLEET_HEARTBEAT_MS,
+      sweepMs: config.FLEET_SWEEP_MS,
+      registry,
+      settings,
+      jwtSecret: config.SESSION_JWT_SECRET,
+      log,
+    });
+    fleet.start();
+  }
   const handlers = createHandlers({ registry, upstream, settings, limits, metrics });
   const proxy = new SdpProxyServer({
     verifier,
@@ -113,6 +142,7 @@ export async function startTokenService(config: ServiceConfig, overrides: Servic
   let ready: { at: number; value: boolean } | null = null;
   const websocketUrlFor = { base: '', url: '' };
   const api = createApi({
+    fleet,
     verifier,
     registry,
     settings,
@@ -169,10 +199,18 @@ export async function startTokenService(config: ServiceConfig, overrides: Servic
       assertPermission(claims, 'realtime:connect');
       if (config.SESSION_ONLY && config.SESSION_ONLY !== claims.session_id) throw new ForeignSessionFailure(replayElsewhere);
       registry.assertOpen(claims.session_id);
-      limits.check(claims.tenant_id, claims.session_id);
+      if (!fleet) await limits.check(claims.tenant_id, claims.session_id);
       // The row decides: a direct session's renderer talks to OpenAI itself and gets no proxy socket
       // (nor, therefore, a per-session instance).
       assertArchitecture(await settings.settingsFor(claims), 'hybrid', 'the SDP proxy');
+      if (fleet) {
+        // The owner serves the session (and counts its rate): another machine's session is replayed there.
+        const owned = await fleet.route(claims, replayedByFly(req));
+        if (owned.kind === 'closed') throw StationFailure.of('SESSION_ENDED', 'the session has ended');
+        if (owned.kind === 'replay') return void socket.end(replayTo(owned.owner));
+        await limits.check(claims.tenant_id, claims.session_id);
+        await fleet.resume(claims, token, owned.callId);
+      }
       const route = await isolation.routeUpgrade(claims, req, socket, head);
       if (route.kind === 'local') await proxy.handleUpgrade(req, socket, head, claims, token);
     } catch (error) {
@@ -202,6 +240,7 @@ export async function startTokenService(config: ServiceConfig, overrides: Servic
     forwarder?.close();
     await isolation.close();
     await settings.close();
+    await fleet?.close();
     server.closeAllConnections();
     metricsServer?.closeAllConnections();
     await Promise.all([server, metricsServer].map((s) => new Promise<void>((resolve) => (s ? s.close(() => resolve()) : resolve()))));
@@ -216,9 +255,12 @@ export async function startTokenService(config: ServiceConfig, overrides: Servic
     registry,
     isolation,
     log,
+    fleet,
     async drain(graceMs = config.DRAIN_GRACE_MS) {
       draining = true;
       log.info({ graceMs, sockets: proxy.socketCount }, 'draining');
+      // Leases first: the stations' reconnects then find a new owner at once.
+      await fleet?.drain();
       server.close();
       proxy.drain();
       server.closeIdleConnections();
@@ -229,6 +271,16 @@ export async function startTokenService(config: ServiceConfig, overrides: Servic
   };
 }
 
+
+/** Fly's proxy marks a request it replayed (`fly-replay-src`); it replays a request only once. */
+export function replayedByFly(req: IncomingMessage): boolean {
+  return req.headers['fly-replay-src'] !== undefined;
+}
+
+/** The answer to an upgrade that another machine serves: Fly's proxy replays it to `instance`. */
+function replayTo(instance: string): string {
+  return `HTTP/1.1 307 Temporary Redirect\r\nfly-replay: instance=${instance}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n`;
+}
 
 /** One shared listener, not a closure per upgraded socket (each idle socket's memory counts). */
 function ignoreSocketError(): void {}

@@ -55,6 +55,10 @@ export interface RegistryDeps {
   readonly forwarder: TranscriptForwarder | null;
   readonly log: Logger;
   readonly metrics: ServiceMetrics;
+  /** A session adopted a realtime call (the fleet records it, so a new owner can re-attach). */
+  readonly onCall?: (sessionId: string, callId: string) => void;
+  /** A session ended here (the fleet forgets its owner). */
+  readonly onEnded?: (sessionId: string) => void;
 }
 
 const ENDED_REMEMBERED = 10_000;
@@ -128,6 +132,7 @@ export class SessionRegistry {
       onCallEnded: () => this.onCallEnded(session, callId),
     });
     session.sideband.start();
+    this.deps.onCall?.(session.sessionId, callId);
     if (session.startedAtMs === null) {
       session.startedAtMs = Date.now();
       session.maxTimer = setTimeout(() => void this.end(session.sessionId, 'max_duration'), settings.maxDurationSeconds * 1000);
@@ -142,6 +147,7 @@ export class SessionRegistry {
   async end(sessionId: string, reason: EndReason): Promise<{ alreadyEnded: boolean }> {
     if (this.ended.has(sessionId)) return { alreadyEnded: true };
     this.remember(sessionId);
+    this.deps.onEnded?.(sessionId);
     const session = this.sessions.get(sessionId);
     if (!session) return { alreadyEnded: false };
     const log = this.deps.log.child({ sessionId, tenantId: session.claims.tenant_id });
@@ -171,6 +177,27 @@ export class SessionRegistry {
       for (const client of session.clients) client.close(1001, 'server shutting down');
       session.clients.clear();
     }
+  }
+
+  /** The sessions served here now. */
+  ids(): string[] {
+    return [...this.sessions.keys()];
+  }
+
+  /**
+   * Another machine owns the session now (this one's lease lapsed): stop listening and close its
+   * sockets with 1012 so its station reconnects (and is routed to the owner); hang nothing up.
+   */
+  evict(sessionId: string): void {
+    const session = this.sessions.get(sessionId);
+    if (!session) return;
+    if (session.maxTimer) clearTimeout(session.maxTimer);
+    session.sideband?.close();
+    session.sideband = null;
+    session.callId = null;
+    for (const client of session.clients) client.close(1012, 'session moved to another machine');
+    session.clients.clear();
+    this.forget(session);
   }
 
   /** Stops sidebands and timers without hanging up (process exit). */

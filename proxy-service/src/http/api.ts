@@ -12,10 +12,11 @@ import {
 import { type SessionTokenVerifier, assertPermission, assertSession, bearerToken } from '../auth';
 import { ForeignSessionFailure, MethodNotAllowedFailure, httpStatusFor } from '../errors';
 import type { IceServer } from '@interview-station/contracts';
+import type { Fleet } from '../fleet/fleet';
 import type { IsolationStrategy } from '../isolation/strategy';
 import type { Logger } from '../logger';
 import type { ServiceMetrics } from '../metrics';
-import type { RateLimits } from '../rateLimit';
+import type { Limiter } from '../rateLimit';
 import type { SessionRegistry } from '../sessions';
 import { type SessionSettingsSource, assertArchitecture } from '../sessionSettings';
 import type { RealtimeUpstream } from '../upstream/openai';
@@ -23,12 +24,14 @@ import { discardBody, readJson, sendFailure, sendJson } from './respond';
 import { decodeSegment, parseTarget } from './target';
 
 export interface ApiDeps {
+  /** This machine's part in the fleet: a session's end is served by its owner. */
+  readonly fleet: Fleet | null;
   readonly verifier: SessionTokenVerifier;
   readonly registry: SessionRegistry;
   readonly settings: SessionSettingsSource;
   readonly upstream: RealtimeUpstream;
   readonly isolation: IsolationStrategy;
-  readonly limits: RateLimits;
+  readonly limits: Limiter;
   readonly metrics: ServiceMetrics;
   readonly log: Logger;
   readonly iceServers: readonly IceServer[];
@@ -133,7 +136,7 @@ async function mint(deps: ApiDeps, req: IncomingMessage, res: ServerResponse): P
   if (!body.ok) throw new StationFailure(body.error);
   assertSession(claims, body.value.sessionId);
   deps.registry.assertOpen(claims.session_id);
-  deps.limits.checkMint(claims.tenant_id, claims.session_id);
+  await deps.limits.checkMint(claims.tenant_id, claims.session_id);
   const settings = await deps.settings.settingsFor(claims);
   assertArchitecture(settings, 'direct', 'an ephemeral key');
   const websocketUrl = deps.websocketUrl();
@@ -160,6 +163,14 @@ async function endSession(deps: ApiDeps, req: IncomingMessage, res: ServerRespon
   assertPermission(claims, 'session:end');
   if (!UuidSchema.safeParse(sessionId).success) throw StationFailure.of('VALIDATION_FAILED', 'sessionId: not a UUID', 'sessionId');
   assertSession(claims, sessionId);
+  if (deps.fleet) {
+    // Its owner hangs the call up; a session nobody owns (ended, or never connected) ends here.
+    const owned = await deps.fleet.route(claims, req.headers['fly-replay-src'] !== undefined);
+    if (owned.kind === 'replay') {
+      await discardBody(req);
+      return void res.writeHead(307, { 'fly-replay': `instance=${owned.owner}`, 'content-length': '0' }).end();
+    }
+  }
   const route = await deps.isolation.routeEnd(claims, req, res);
   if (route.kind === 'handled') {
     // Remembered here too, so this front door mints nothing more for the session.

@@ -1,7 +1,7 @@
 import { type SdpClientMessage, type SdpProxyMessage, StationFailure } from '@interview-station/contracts';
 import type { Logger } from '../logger';
 import type { ServiceMetrics } from '../metrics';
-import type { RateLimits } from '../rateLimit';
+import type { Limiter } from '../rateLimit';
 import type { SessionRegistry, LiveSession } from '../sessions';
 import { type SessionSettingsSource, assertArchitecture } from '../sessionSettings';
 import type { RealtimeUpstream } from '../upstream/openai';
@@ -17,7 +17,7 @@ export interface HandlerDeps {
   readonly registry: SessionRegistry;
   readonly upstream: RealtimeUpstream;
   readonly settings: SessionSettingsSource;
-  readonly limits: RateLimits;
+  readonly limits: Limiter;
   readonly metrics: ServiceMetrics;
 }
 
@@ -44,7 +44,7 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
   on('offer', async (ctx, message) => {
     const { session } = ctx;
     if (session.offerInFlight) throw StationFailure.of('VALIDATION_FAILED', 'an offer is already being exchanged for this session', 'type');
-    deps.limits.check(session.claims.tenant_id, session.sessionId);
+    await deps.limits.check(session.claims.tenant_id, session.sessionId);
     session.offerInFlight = true;
     try {
       const settings = await deps.settings.settingsFor(session.claims);
