@@ -8,6 +8,17 @@ import { StationErrorSchema } from './errors';
  * session, never from these bodies. Failures answer a `StationError` with a real HTTP status.
  */
 
+/**
+ * Connection attempts one interview session may make a minute, on both sides of the boundary: the
+ * station (main) bounds its renderer by it, and the token service's per-session key bucket must
+ * allow it. Each attempt needs one key (direct) or one SDP exchange (hybrid); the renderer makes up
+ * to three per connection (its retry policy), and one minute may hold a connection (the first, or a
+ * rollover) and three dropped calls, each retried in full. More is a loop, not a reconnect. (Three
+ * a minute refused the fourth connection of a minute, so a call dropped soon after two reconnects,
+ * say right after a token service restart, could not come back: issue 14.)
+ */
+export const CONNECTION_ATTEMPTS_PER_MINUTE = 12;
+
 /** `POST /api/realtime/sessions`: mint an ephemeral key for the caller's own session. */
 export const RealtimeSessionRequestSchema = z.object({ sessionId: UuidSchema }).strict();
 export type RealtimeSessionRequest = z.infer<typeof RealtimeSessionRequestSchema>;

@@ -1,4 +1,4 @@
-import { ConnectionModeSchema, edgeFunctionUrl, IceServerSchema, SDP_PROXY_MAX_PAYLOAD, VoiceSchema, parseContract } from '@interview-station/contracts';
+import { CONNECTION_ATTEMPTS_PER_MINUTE, ConnectionModeSchema, edgeFunctionUrl, IceServerSchema, SDP_PROXY_MAX_PAYLOAD, VoiceSchema, parseContract } from '@interview-station/contracts';
 import { z } from 'zod';
 
 /** How sessions are kept apart (see src/isolation/). */
@@ -53,11 +53,12 @@ export const ServiceConfigSchema = z.object({
   RATE_TENANT_PER_MINUTE: int(1, 100_000).default(600),
   RATE_SESSION_PER_MINUTE: int(1, 10_000).default(60),
   /**
-   * Keys per direct session: a burst of MINT_SESSION_BURST (the station makes at most 3 connection
-   * attempts), then MINT_SESSION_PER_MINUTE (one per 20 s).
+   * Keys per direct session: a burst of MINT_SESSION_BURST, then MINT_SESSION_PER_MINUTE (one per
+   * 5 s): the station's own bound on connection attempts (a tighter limit here refused the fourth
+   * connection of a minute, so a call dropped soon after two reconnects could not come back).
    */
-  MINT_SESSION_BURST: int(1, 100).default(3),
-  MINT_SESSION_PER_MINUTE: int(1, 600).default(3),
+  MINT_SESSION_BURST: int(1, 100).default(CONNECTION_ATTEMPTS_PER_MINUTE),
+  MINT_SESSION_PER_MINUTE: int(1, 600).default(CONNECTION_ATTEMPTS_PER_MINUTE),
   DRAIN_GRACE_MS: int(0, 120_000).default(10_000),
   /** Serve `/metrics` on this port (private; Fly scrapes it). Without it, `/metrics` is not served. */
   METRICS_PORT: int(0, 65535).optional(),

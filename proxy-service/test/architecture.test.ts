@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { RealtimeSessionResponseSchema } from '@interview-station/contracts';
+import { CONNECTION_ATTEMPTS_PER_MINUTE, RealtimeSessionResponseSchema } from '@interview-station/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RealtimeSimulatorHandle, startRealtimeSimulator } from '../../devstack/realtime/index';
 import { type Harness, postJson, startHarness } from './support/harness';
@@ -43,15 +43,15 @@ describe('the session row decides the architecture', () => {
     expect(Date.parse(body.expiresAt) - Date.now()).toBeLessThanOrEqual(61_000);
   });
 
-  it('gives a direct session a burst of three keys, then 429 with Retry-After of about 20 s', async () => {
+  it("gives a direct session a burst of twelve keys (the station's bound a minute), then 429 with Retry-After of about 5 s", async () => {
     const sessionId = modes.direct(randomUUID());
     const token = await h.token({ sessionId });
-    for (let i = 0; i < 3; i += 1) expect((await mint(sessionId, token)).status).toBe(200);
+    for (let i = 0; i < CONNECTION_ATTEMPTS_PER_MINUTE; i += 1) expect((await mint(sessionId, token)).status).toBe(200);
     const over = await mint(sessionId, token);
     expect([over.status, over.json.code, over.json.retryable]).toEqual([429, 'RATE_LIMITED', true]);
     const retryAfter = Number(over.headers.get('retry-after'));
-    expect(retryAfter).toBeGreaterThanOrEqual(15);
-    expect(retryAfter).toBeLessThanOrEqual(20);
+    expect(retryAfter).toBeGreaterThanOrEqual(3);
+    expect(retryAfter).toBeLessThanOrEqual(5);
   });
 
   it('refuses the SDP proxy socket to a direct session, and an offer from one', async () => {

@@ -1,4 +1,5 @@
 import {
+  CONNECTION_ATTEMPTS_PER_MINUTE,
   InterviewEndResponseSchema,
   InterviewStartResponseSchema,
   InterviewStatusResponseSchema,
@@ -58,15 +59,10 @@ export interface InterviewServiceDeps {
 }
 
 /**
- * Connection attempts per session per minute. Each attempt needs one key (direct) or one SDP
- * exchange (hybrid); the renderer makes up to three per connection (its retry policy), and one
- * minute may hold a connection (the first, or a rollover) and three dropped calls, each retried in
- * full. A renderer asking for more is looping, not reconnecting. (Three per minute refused the
- * fourth connection of a minute, so a call dropped soon after two reconnects, say right after a
- * token service restart, could not come back: issue 14.) The token service hangs up a session's
- * previous call when it adopts the next, so a session never holds more than one call.
+ * Connection attempts per session per minute (see the contract). The token service hangs up a
+ * session's previous call when it adopts the next, so a session never holds more than one call.
  */
-export const ATTEMPTS_PER_MINUTE = 12;
+export const ATTEMPTS_PER_MINUTE = CONNECTION_ATTEMPTS_PER_MINUTE;
 /** Interviews this station may start per minute (each creates a session row and a journal). */
 export const STARTS_PER_MINUTE = 5;
 

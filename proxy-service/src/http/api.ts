@@ -126,7 +126,7 @@ async function authenticate(deps: ApiDeps, req: IncomingMessage): Promise<{ clai
 /**
  * `POST /api/realtime/sessions`: every check first, then (and only then) one call upstream. Keys
  * are minted only for a session whose row says `direct`, one per connection attempt (a burst of
- * three, then one per 20 s); a hybrid session's renderer holds no credential at all. A direct
+ * twelve, the station's own bound a minute, then one per 5 s); a hybrid session's renderer holds no credential at all. A direct
  * session needs no per-session instance: the renderer talks to OpenAI itself.
  */
 async function mint(deps: ApiDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
