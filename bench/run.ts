@@ -1,7 +1,7 @@
 // `npm run bench`: every performance figure beside its bare baseline, measured in the same run, in
-// one table; writes bench/results/latest.json (figures, machine, versions, date).
+// one table; a full run writes bench/results/latest.json (figures, machine, versions, date).
 // `npm run bench -- --quick`: a short smoke run for CI that checks every figure still runs and
-// produces numbers; it never judges timings and writes no results file unless --out is given.
+// produces numbers; it never judges timings. Neither it nor --only writes a results file unless --out is given.
 //   npm run bench -- [--quick] [--only mint,journal] [--runs N] [--out file.json] [--list]
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -101,7 +101,8 @@ async function main(): Promise<void> {
   if (options.quick) {
     for (const r of rows) if (r.value === null && !r.note?.startsWith('not measured')) failures.push(`${r.figure}: no number`);
   }
-  const out = values.out ?? (options.quick ? null : path.join(import.meta.dirname, 'results', 'latest.json'));
+  // Only a full run of every figure replaces latest.json (the README's table); a part run writes only with --out.
+  const out = values.out ?? (options.quick || values.only ? null : path.join(import.meta.dirname, 'results', 'latest.json'));
   if (out) {
     mkdirSync(path.dirname(out), { recursive: true });
     const cpus = os.cpus();
