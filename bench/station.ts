@@ -2,41 +2,25 @@
 // whole interview (bench/figures/interview.ts, bench/figures/memory.ts): the built web host in a
 // given connection mode, the browser with the fake microphone, and the proctor's steps from
 // sign-in to Start and from End to "Interview ended".
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { SEED, SEED_PASSWORD } from '../devstack/supabase/seedUsers';
-import { launchChromium } from '../test/support/chromium';
+import type { Page } from 'playwright-core';
+import { signIn } from '../test/support/proctor';
+import { stationEnv } from '../test/support/interviewStack';
 import { startWebHostProcess, type WebHostProcess } from '../test/support/webHostProcess';
 import type { BenchStack } from './stack';
 
-const FAKE_MIC = path.join(import.meta.dirname, '..', 'devstack', 'realtime', 'fixtures', 'candidate.wav');
-
-/** Debian Chromium with the fake microphone (the candidate fixture), autoplay and loopback WebRTC. */
-export function launchStationBrowser(): Promise<Browser> {
-  return launchChromium([`--use-file-for-fake-audio-capture=${FAKE_MIC}`, '--autoplay-policy=no-user-gesture-required', '--allow-loopback-in-peer-connection']);
-}
+// Chromium with the fake microphone, and End → "Interview ended", as the browser tests have them.
+export { launchInterviewBrowser as launchStationBrowser } from '../test/support/chromium';
+export { endInterview } from '../test/support/proctor';
 
 /** The built web host (out/), wired to the bench stack, in `mode`. */
 export function startStationHost(stack: BenchStack, mode: 'hybrid' | 'direct'): Promise<WebHostProcess> {
-  return startWebHostProcess({
-    env: {
-      STATION_SUPABASE_URL: stack.supabase.supabaseUrl,
-      STATION_SUPABASE_ANON_KEY: stack.supabase.anonKey,
-      STATION_TOKEN_SERVICE_URL: stack.tokenService.url,
-      STATION_REALTIME_URL: stack.simulator.url,
-      STATION_CONNECTION_MODE: mode,
-      STATION_ID: SEED.acme.stationId,
-    },
-  });
+  const targets = { supabaseUrl: stack.supabase.supabaseUrl, anonKey: stack.supabase.anonKey, tokenServiceUrl: stack.tokenService.url, realtimeUrl: stack.simulator.url };
+  return startWebHostProcess({ env: stationEnv(targets, mode) });
 }
 
 /** Sign in as the seeded proctor, check the candidate in with consent, wait for Start, press it. */
 export async function signInAndStart(page: Page, hostUrl: string, candidateRef: string): Promise<void> {
-  await page.goto(hostUrl);
-  await page.getByLabel('Email').fill('proctor@acme.test');
-  await page.getByLabel('Password').fill(SEED_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByTestId('signed-in-as').waitFor({ timeout: 30_000 });
+  await signIn(page, hostUrl);
   await page.getByRole('button', { name: 'New interview' }).click();
   await page.getByLabel('Candidate reference').fill(candidateRef);
   const picker = page.getByLabel('Interview', { exact: true });
@@ -47,13 +31,6 @@ export async function signInAndStart(page: Page, hostUrl: string, candidateRef: 
   // The device check does the early work (session, key or proxy) meanwhile; Start is enabled after.
   await waitUntil(() => start.isEnabled(), 60_000, 'Start to be enabled');
   await start.click();
-}
-
-/** End the interview from the room and wait for the ended screen. */
-export async function endInterview(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'End interview' }).click();
-  await page.getByRole('button', { name: 'End now' }).click();
-  await page.getByRole('heading', { name: 'Interview ended' }).waitFor({ timeout: 60_000 });
 }
 
 export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {

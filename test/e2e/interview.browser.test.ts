@@ -1,15 +1,14 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEED, SEED_PASSWORD } from '../../devstack/supabase/seedUsers';
-import { freePort } from '../../devstack/supabase/freePort';
-import { startGate, type Gate } from '../../electron/services/sync/stackProxies.fixture';
-import { launchChromium } from '../support/chromium';
-import { ARTIFACTS, ROOT } from '../support/paths';
-import { startWebHostProcess, type WebHostProcess } from '../support/webHostProcess';
-import type { StackComponent, StackModule } from '../support/stackModule';
+import { launchInterviewBrowser } from '../support/chromium';
+import { endInterview, fillCheckIn, finalLines, journal, screenshots, sessionOf, sessionStatus, signedInPage, startAndGoLive } from '../support/interviewPage';
+import { gatedTokenServiceComponent, importStackModule, startStation, stopSuite } from '../support/interviewStack';
+import { ROOT } from '../support/paths';
+import { startGate, type Gate } from '../support/tcpGate';
+import type { WebHostProcess } from '../support/webHostProcess';
 
 /**
  * The whole interview in Debian Chromium through the web host, against the whole local stack
@@ -18,7 +17,6 @@ import type { StackComponent, StackModule } from '../support/stackModule';
  * service down at the start; the edge functions unreachable during an interview.
  */
 
-const FAKE_MIC = path.join(ROOT, 'devstack/realtime/fixtures/candidate.wav');
 const NOTICE_VERSION = '2026-12-v1';
 let stack: { info: Record<string, unknown>; stop(): Promise<void> };
 /** Between interview-start's token service URL and the token service: shut it and the token service is down. */
@@ -29,95 +27,38 @@ const hosts: WebHostProcess[] = [];
 const gates: Gate[] = [];
 
 beforeAll(async () => {
-  const module = (await import(path.join(ROOT, 'devstack', 'stack.ts'))) as StackModule;
+  const module = await importStackModule();
   // The token service listens on a port of its own; interview-start hands out the gate's.
-  const gatedTokenService: StackComponent = {
-    name: 'token-service (gated)',
-    async start({ info, temp }) {
-      const published = String(info['tokenServiceUrl']);
-      const service = await module.tokenServiceComponent.start({ info: { ...info, tokenServiceUrl: `http://127.0.0.1:${await freePort()}` }, temp });
-      tokenGate = await startGate(String(service.info['tokenServiceUrl']), Number(new URL(published).port));
-      return {
-        info: { tokenServiceUrl: published },
-        stop: async () => {
-          await tokenGate.close();
-          await service.stop();
-        },
-      };
-    },
-  };
+  const gatedTokenService = gatedTokenServiceComponent(module, (gate) => (tokenGate = gate));
   stack = await module.startStack([module.supabaseComponent, module.realtimeComponent, gatedTokenService], { temp: true });
   sql = postgres(String(stack.info['dbUrl']), { max: 2 });
-  browser = await launchChromium([`--use-file-for-fake-audio-capture=${FAKE_MIC}`, '--autoplay-policy=no-user-gesture-required', '--allow-loopback-in-peer-connection']);
-  mkdirSync(ARTIFACTS, { recursive: true });
+  browser = await launchInterviewBrowser();
 }, 240_000);
 
-afterAll(async () => {
-  await browser?.close();
-  for (const host of hosts) await host.stop();
-  for (const gate of gates) await gate.close();
-  await sql?.end();
-  await stack?.stop();
-}, 60_000);
+afterAll(() => stopSuite({ browser, hosts, gates, sql, stack }), 60_000);
 
-async function station(mode: 'hybrid' | 'direct', supabaseUrl = String(stack.info['supabaseUrl'])): Promise<WebHostProcess> {
-  const host = await startWebHostProcess({
-    env: {
-      STATION_SUPABASE_URL: supabaseUrl,
-      STATION_SUPABASE_ANON_KEY: String(stack.info['anonKey']),
-      STATION_TOKEN_SERVICE_URL: String(stack.info['tokenServiceUrl']),
-      STATION_REALTIME_URL: String(stack.info['realtimeUrl']),
-      STATION_CONNECTION_MODE: mode,
-      STATION_ID: SEED.acme.stationId,
-    },
-  });
+async function station(mode: 'hybrid' | 'direct', supabaseUrl?: string): Promise<WebHostProcess> {
+  const host = await startStation(stack.info, { mode, supabaseUrl });
   hosts.push(host);
   return host;
 }
 
-async function shot(page: Page, name: string): Promise<string> {
-  const file = path.join(ARTIFACTS, `interview-${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  return file;
-}
+const shot = screenshots('interview');
 
-async function openSignedIn(host: WebHostProcess, problems: string[]): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  page.on('pageerror', (error) => problems.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy|Refused to connect/.test(message.text())) problems.push(message.text());
-  });
-  await page.goto(host.url);
-  await page.getByLabel('Email').fill('proctor@acme.test');
-  await page.getByLabel('Password').fill(SEED_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByTestId('signed-in-as').waitFor({ timeout: 30_000 });
-  return page;
+/** Signed in, with page errors and CSP refusals in the console collected in `problems`. */
+function openSignedIn(host: WebHostProcess, problems: string[]): Promise<Page> {
+  return signedInPage(browser, host.url, problems, { consoleErrors: /Content Security Policy|Refused to connect/ });
 }
 
 /** Home → check-in with consent → device check with a moving level meter. */
-async function checkIn(page: Page, candidateRef: string, screenshots: string | null): Promise<void> {
-  if (screenshots) await shot(page, `${screenshots}-1-home`);
-  await page.getByRole('button', { name: 'New interview' }).click();
-  await page.getByLabel('Candidate reference').fill(candidateRef);
-  const picker = page.getByLabel('Interview', { exact: true });
-  // The template list comes from interview:templates (station-context); Acme has one, chosen for you.
-  await expect.poll(() => picker.locator('option:checked').textContent(), { timeout: 30_000 }).toContain('Support engineer screen');
-  await page.getByRole('checkbox', { name: /^I agree/ }).check();
-  if (screenshots) await shot(page, `${screenshots}-2-check-in`);
+async function checkIn(page: Page, candidateRef: string, screenshotPrefix: string | null): Promise<void> {
+  if (screenshotPrefix) await shot(page, `${screenshotPrefix}-1-home`);
+  await fillCheckIn(page, candidateRef);
+  if (screenshotPrefix) await shot(page, `${screenshotPrefix}-2-check-in`);
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.getByLabel('Microphone', { exact: true }).waitFor({ timeout: 30_000 });
   const meter = page.getByRole('meter', { name: 'Microphone level' });
   await expect.poll(async () => Number(await meter.getAttribute('aria-valuenow')), { timeout: 30_000 }).toBeGreaterThan(0);
-}
-
-/** Presses Start once it is enabled and waits for the room to say "Live". */
-async function startAndGoLive(page: Page): Promise<void> {
-  const start = page.getByRole('button', { name: 'Start interview' });
-  await expect.poll(() => start.isEnabled(), { timeout: 60_000 }).toBe(true);
-  await start.click();
-  await page.getByRole('status').filter({ hasText: /^Live/ }).waitFor({ timeout: 60_000 });
 }
 
 /** The loudest level (0..1 RMS) of what the page's <audio> element plays, over `ms`. */
@@ -145,44 +86,10 @@ function interviewerLevel(page: Page, ms: number): Promise<number> {
   }, ms);
 }
 
-/** Final lines in the transcript log, by speaker name as the log shows it. */
-async function finalLines(page: Page): Promise<{ speaker: string; text: string }[]> {
-  return page
-    .getByRole('log', { name: 'Transcript' })
-    .locator('li[aria-busy="false"]')
-    .evaluateAll((items) => items.map((li) => ({ speaker: li.querySelector('.speaker')?.textContent ?? '', text: li.querySelector('.text')?.textContent ?? '' })));
-}
-
 async function waitForBothSpeakers(page: Page): Promise<void> {
   await expect
     .poll(async () => new Set((await finalLines(page)).map((line) => line.speaker)), { timeout: 120_000, interval: 1000 })
     .toEqual(new Set(['Interviewer', 'Candidate']));
-}
-
-async function endInterview(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'End interview' }).click();
-  await page.getByRole('button', { name: 'End now' }).click();
-  await page.getByRole('heading', { name: 'Interview ended' }).waitFor({ timeout: 60_000 });
-}
-
-async function sessionOf(candidateRef: string): Promise<string> {
-  const [row] = await sql<{ id: string }[]>`select id from public.interview_sessions where candidate_ref = ${candidateRef}`;
-  if (!row) throw new Error(`no session for ${candidateRef}`);
-  return row.id;
-}
-
-interface JournalEntry {
-  itemId: string;
-  contentIndex: number;
-  speaker: 'ai' | 'candidate';
-  speechStartedAt: string;
-}
-
-/** What this station journaled for the session (window.station, as the page sees it). */
-async function journal(page: Page, sessionId: string): Promise<{ entries: JournalEntry[]; unsynced: number }> {
-  const listed = await page.evaluate((id) => window.station.transcript.list({ sessionId: id }), sessionId);
-  if (!listed.ok) throw new Error(`transcript.list: ${listed.error.message}`);
-  return listed.value;
 }
 
 /**
@@ -255,7 +162,7 @@ describe.each(['hybrid', 'direct'] as const)('a whole interview in %s mode', (mo
       await page.getByRole('button', { name: 'End now' }).click();
       await page.getByRole('heading', { name: 'Interview ended' }).waitFor({ timeout: 60_000 });
 
-      const sessionId = await sessionOf(candidateRef);
+      const sessionId = await sessionOf(sql, candidateRef);
       const stored = await expectStoredExactlyOnce(page, sessionId);
       await expectEndedWithConsent(sessionId);
       // The end screen counts what this station saved and what reached the server.
@@ -303,7 +210,7 @@ describe('the edge functions are unreachable during the interview', () => {
     const candidateRef = `e2e-outage-${Date.now()}`;
     await checkIn(page, candidateRef, null);
     await startAndGoLive(page);
-    const sessionId = await sessionOf(candidateRef);
+    const sessionId = await sessionOf(sql, candidateRef);
 
     await supabaseGate.close();
     // Main's sync status becomes an interview:state-changed event, shown in the room.
@@ -329,9 +236,7 @@ describe('the edge functions are unreachable during the interview', () => {
     expect(after).toBe(entries.length);
     await expectStoredExactlyOnce(page, sessionId);
     // The end the station could not report is recorded once Supabase answers again.
-    await expect
-      .poll(async () => (await sql<{ status: string }[]>`select status from public.interview_sessions where id = ${sessionId}`)[0]?.status, { timeout: 60_000, interval: 1000 })
-      .toBe('ended');
+    await expect.poll(() => sessionStatus(sql, sessionId), { timeout: 60_000, interval: 1000 }).toBe('ended');
     await expectEndedWithConsent(sessionId);
     await shot(page, 'outage-synced');
     expect(problems).toEqual([]);

@@ -1,17 +1,13 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../devstack/supabase/freePort';
-import { SEED } from '../../devstack/supabase/seedUsers';
-import { checkInAndGoLive, endInterview, finalLines, journal, roomStatus, sessionOf, sessionStatus, signedInPage, storedAfterSync, waitForFinals, type StoredRow } from '../support/interviewPage';
-import { launchChromium } from '../support/chromium';
-import { ARTIFACTS, ROOT } from '../support/paths';
-import type { CallSnapshot, RealtimeModule, SimulatorHandle } from '../support/simulatorModule';
-import type { RunningComponent, StackComponent, StackModule } from '../support/stackModule';
+import { launchInterviewBrowser } from '../support/chromium';
+import { endInterview, finalLines, goLive, journal, openCall, roomStatus, screenshots, sessionOf, sessionStatus, storedAfterSync, waitForFinals, type StoredRow } from '../support/interviewPage';
+import { controlledSimulatorComponent, gatedTokenServiceComponent, importRealtimeModule, importStackModule, longScript, startStation, stopSuite } from '../support/interviewStack';
+import type { SimulatorHandle } from '../support/simulatorModule';
+import type { RunningComponent } from '../support/stackModule';
 import { startGate, type Gate, type GateCut } from '../support/tcpGate';
-import { startWebHostProcess, type WebHostProcess } from '../support/webHostProcess';
+import type { WebHostProcess } from '../support/webHostProcess';
 
 /**
  * "Network gone for minutes" (issue 14), in Debian Chromium through the web host against the whole
@@ -23,7 +19,6 @@ import { startWebHostProcess, type WebHostProcess } from '../support/webHostProc
  * once the network is back.
  */
 
-const FAKE_MIC = path.join(ROOT, 'devstack/realtime/fixtures/candidate.wav');
 const OUTAGE_MS = 20_000;
 /** The words issue 14 asks for, as the person reads them (not imported: a change to them must fail here). */
 const PAUSED_MESSAGE = 'Connection lost. The interview will continue where it left off when the connection returns. Nothing said so far is lost.';
@@ -37,43 +32,19 @@ let browser: Browser;
 const hosts: WebHostProcess[] = [];
 
 beforeAll(async () => {
-  const stackModule = (await import(path.join(ROOT, 'devstack', 'stack.ts'))) as StackModule;
-  const realtime = (await import(path.join(ROOT, 'devstack', 'realtime', 'index.ts'))) as RealtimeModule;
+  const stackModule = await importStackModule();
+  const realtime = await importRealtimeModule();
   // Long enough that "continued" and "started over" differ for the whole test.
-  script = [...realtime.DEFAULT_SCRIPT.lines.slice(0, 2), ...Array.from({ length: 14 }, (_, i) => `Question ${i + 3}: tell me more about that, please.`)];
-  const simulator: StackComponent = {
-    name: 'realtime (controlled)',
-    async start() {
-      sim = await realtime.startRealtimeSimulator({ script: { lines: script, openOnConnect: true } });
-      return { info: { realtimeUrl: sim.url, realtimeApiKey: sim.apiKey }, stop: () => sim.close() };
-    },
-  };
-  // interview-start hands out the token service URL the stack reserved: the gate listens there, the
-  // service itself on a port of its own behind it.
-  const gatedTokenService: StackComponent = {
-    name: 'token-service (behind a gate)',
-    async start({ info, temp }) {
-      const behind = `http://127.0.0.1:${await freePort()}`;
-      const service = await stackModule.tokenServiceComponent.start({ info: { ...info, tokenServiceUrl: behind }, temp });
-      const handedOut = String(info['tokenServiceUrl']);
-      tokenServiceGate = await startGate(behind, Number(new URL(handedOut).port));
-      return { info: { tokenServiceUrl: handedOut }, stop: async () => (await tokenServiceGate.close(), await service.stop()) };
-    },
-  };
+  script = longScript(realtime, 14);
+  const simulator = controlledSimulatorComponent(realtime, script, (handle) => (sim = handle));
+  const gatedTokenService = gatedTokenServiceComponent(stackModule, (gate) => (tokenServiceGate = gate));
   stack = await stackModule.startStack([stackModule.supabaseComponent, simulator, gatedTokenService], { temp: true });
   supabaseGate = await startGate(String(stack.info['supabaseUrl']));
   sql = postgres(String(stack.info['dbUrl']), { max: 2 });
-  browser = await launchChromium([`--use-file-for-fake-audio-capture=${FAKE_MIC}`, '--autoplay-policy=no-user-gesture-required', '--allow-loopback-in-peer-connection']);
-  mkdirSync(ARTIFACTS, { recursive: true });
+  browser = await launchInterviewBrowser();
 }, 240_000);
 
-afterAll(async () => {
-  await browser?.close();
-  for (const host of hosts) await host.stop();
-  await supabaseGate?.close();
-  await sql?.end();
-  await stack?.stop();
-}, 60_000);
+afterAll(() => stopSuite({ browser, hosts, gates: [supabaseGate], sql, stack }), 60_000);
 
 // A failed test must not leave the next one without a network.
 afterEach(async () => {
@@ -81,30 +52,12 @@ afterEach(async () => {
 });
 
 async function station(): Promise<WebHostProcess> {
-  const host = await startWebHostProcess({
-    readyTimeoutMs: 60_000,
-    env: {
-      STATION_SUPABASE_URL: supabaseGate.url,
-      STATION_SUPABASE_ANON_KEY: String(stack.info['anonKey']),
-      STATION_TOKEN_SERVICE_URL: String(stack.info['tokenServiceUrl']),
-      STATION_REALTIME_URL: String(stack.info['realtimeUrl']),
-      STATION_CONNECTION_MODE: 'hybrid',
-      STATION_ID: SEED.acme.stationId,
-    },
-  });
+  const host = await startStation(stack.info, { mode: 'hybrid', supabaseUrl: supabaseGate.url });
   hosts.push(host);
   return host;
 }
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(ARTIFACTS, `outage-${name}.png`), fullPage: true });
-}
-
-function openCall(): CallSnapshot {
-  const open = sim.control.calls().filter((c) => c.state === 'open');
-  expect(open).toHaveLength(1);
-  return open[0]!;
-}
+const shot = screenshots('outage');
 
 /**
  * The station's network goes: Supabase and the token service unreachable (`silent`: nothing
@@ -112,7 +65,7 @@ function openCall(): CallSnapshot {
  * media too (the running call's peer dropped, new calls refused).
  */
 async function cutNetwork(cut: GateCut): Promise<void> {
-  const call = openCall();
+  const call = openCall(sim);
   sim.control.addFault({ fault: { kind: 'refuse-sdp', status: 503 }, calls: 'all' });
   await Promise.all([supabaseGate.close(cut), tokenServiceGate.close(cut)]);
   sim.control.faultCall(call.id, { kind: 'drop-peer' });
@@ -154,13 +107,12 @@ describe('the station loses its network for 20 s mid-interview', () => {
   it('packets lost: "Reconnecting" until the attempt times out, then pauses with the plain message, resumes by itself in a new realtime session given the transcript; Postgres has every entry once, in order', async () => {
     const problems: string[] = [];
     const host = await station();
-    const page = await signedInPage(browser, host.url, problems);
     const candidateRef = `e2e-outage-${Date.now()}`;
-    await checkInAndGoLive(page, candidateRef);
+    const page = await goLive(browser, host.url, candidateRef, problems);
     const sessionId = await sessionOf(sql, candidateRef);
     await waitForFinals(page, 'Interviewer', 1);
     await waitForFinals(page, 'Candidate', 1);
-    const before = openCall();
+    const before = openCall(sim);
     const statuses = await recordStatuses(page);
 
     await cutNetwork('silent');
@@ -188,7 +140,7 @@ describe('the station loses its network for 20 s mid-interview', () => {
     expect(await statuses()).toEqual(['Live', 'Reconnecting', 'Paused', 'Reconnecting', 'Live']);
 
     // The new realtime session was given the conversation so far, and continued after it.
-    const after = openCall();
+    const after = openCall(sim);
     expect(after.id).not.toBe(before.id);
     expect(after.context.items.length).toBeGreaterThanOrEqual(said);
     expect(after.context.items.filter((i) => i.role === 'assistant').map((i) => i.text)).toContain(script[0]);
@@ -222,9 +174,8 @@ describe('the station loses its network for 20 s mid-interview', () => {
   it('services refused: paused, then ended by the proctor while paused: the room ends at once, and the end reaches Postgres when the network returns', async () => {
     const problems: string[] = [];
     const host = await station();
-    const page = await signedInPage(browser, host.url, problems);
     const candidateRef = `e2e-outage-end-${Date.now()}`;
-    await checkInAndGoLive(page, candidateRef);
+    const page = await goLive(browser, host.url, candidateRef, problems);
     const sessionId = await sessionOf(sql, candidateRef);
     await waitForFinals(page, 'Interviewer', 1);
 

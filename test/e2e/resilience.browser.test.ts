@@ -1,13 +1,22 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEED, SEED_PASSWORD } from '../../devstack/supabase/seedUsers';
-import { launchChromium } from '../support/chromium';
-import { ARTIFACTS, ROOT } from '../support/paths';
-import { startWebHostProcess, type WebHostProcess } from '../support/webHostProcess';
-import type { RunningComponent, StackComponent, StackModule } from '../support/stackModule';
+import { launchInterviewBrowser } from '../support/chromium';
+import { endInterview, finalLines, goLive, journal, openCall, roomStatus, screenshots, sessionOf, storedAfterSync, waitForFinals, type StoredRow } from '../support/interviewPage';
+import {
+  controlledSimulatorComponent,
+  importRealtimeModule,
+  importStackModule,
+  longScript,
+  restartableTokenServiceComponent,
+  startStation,
+  type RestartableService,
+  stopSuite,
+} from '../support/interviewStack';
+import { ARTIFACTS } from '../support/paths';
+import type { CallSnapshot, SimulatorHandle } from '../support/simulatorModule';
+import type { WebHostProcess } from '../support/webHostProcess';
 
 /**
  * Interviews that survive (issue 14), in Debian Chromium through the web host against the whole
@@ -18,150 +27,48 @@ import type { RunningComponent, StackComponent, StackModule } from '../support/s
  * record of what each call received), and Postgres ends with every entry exactly once.
  */
 
-interface CallSnapshot {
-  readonly id: string;
-  readonly state: 'connecting' | 'open' | 'ended';
-  readonly endReason: string | null;
-  readonly context: { readonly items: readonly { readonly role: string; readonly text: string }[]; readonly resumedAtLine: number | null };
-  readonly linesSpoken: readonly number[];
-}
-interface SimulatorHandle {
-  readonly url: string;
-  readonly apiKey: string;
-  readonly control: {
-    faultCall(callId: string, fault: { kind: 'drop-peer' | 'close-data-channel' | 'transcription-failed' }): void;
-    calls(): CallSnapshot[];
-    setSessionMaxSeconds(seconds: number): void;
-  };
-  close(): Promise<void>;
-}
-interface RealtimeModule {
-  startRealtimeSimulator(options: { script: { lines: readonly string[]; openOnConnect?: boolean } }): Promise<SimulatorHandle>;
-  DEFAULT_SCRIPT: { lines: readonly string[] };
-}
-
-const FAKE_MIC = path.join(ROOT, 'devstack/realtime/fixtures/candidate.wav');
 const GAP_TEXT = '[inaudible — transcription failed]';
 const SIDEBAND_LOST = 'The server-side transcript copy is interrupted';
 const ROLLOVER_CAP_SECONDS = 30;
 let stack: { info: Record<string, unknown>; stop(): Promise<void> };
 let sim: SimulatorHandle;
 let script: readonly string[];
-let tokenService: { restart(): Promise<void>; stop(): Promise<void>; start(): Promise<void> };
+let tokenService: RestartableService;
 let sql: postgres.Sql;
 let browser: Browser;
 const hosts: WebHostProcess[] = [];
 
 beforeAll(async () => {
-  const stackModule = (await import(path.join(ROOT, 'devstack', 'stack.ts'))) as StackModule;
-  const realtime = (await import(path.join(ROOT, 'devstack', 'realtime', 'index.ts'))) as RealtimeModule;
+  const stackModule = await importStackModule();
+  const realtime = await importRealtimeModule();
   // A longer interview than the default three lines, so "continued" and "started over" differ for a while.
-  script = [...realtime.DEFAULT_SCRIPT.lines.slice(0, 2), ...Array.from({ length: 14 }, (_, i) => `Question ${i + 3}: tell me more about that, please.`)];
-  const simulatorComponent: StackComponent = {
-    name: 'realtime (controlled)',
-    async start() {
-      sim = await realtime.startRealtimeSimulator({ script: { lines: script, openOnConnect: true } });
-      return { info: { realtimeUrl: sim.url, realtimeApiKey: sim.apiKey }, stop: () => sim.close() };
-    },
-  };
-  // The token service, restartable on the same port (interview-start hands out its URL).
-  const restartableTokenService: StackComponent = {
-    name: 'token-service (restartable)',
-    async start({ info, temp }) {
-      let running: RunningComponent | null = await stackModule.tokenServiceComponent.start({ info, temp });
-      const stop = async () => {
-        await running?.stop();
-        running = null;
-      };
-      const start = async () => {
-        running ??= await stackModule.tokenServiceComponent.start({ info, temp });
-      };
-      tokenService = { stop, start, restart: async () => (await stop(), await start()) };
-      return { info: running.info, stop };
-    },
-  };
+  script = longScript(realtime, 14);
+  const simulatorComponent = controlledSimulatorComponent(realtime, script, (handle) => (sim = handle));
+  const restartableTokenService = restartableTokenServiceComponent(stackModule, (service) => (tokenService = service));
   stack = await stackModule.startStack([stackModule.supabaseComponent, simulatorComponent, restartableTokenService], { temp: true });
   sql = postgres(String(stack.info['dbUrl']), { max: 2 });
-  browser = await launchChromium([`--use-file-for-fake-audio-capture=${FAKE_MIC}`, '--autoplay-policy=no-user-gesture-required', '--allow-loopback-in-peer-connection']);
-  mkdirSync(ARTIFACTS, { recursive: true });
+  browser = await launchInterviewBrowser();
 }, 240_000);
 
-afterAll(async () => {
-  await browser?.close();
-  for (const host of hosts) await host.stop();
-  await sql?.end();
-  await stack?.stop();
-}, 60_000);
+afterAll(() => stopSuite({ browser, hosts, sql, stack }), 60_000);
 
 async function station(extraEnv: Record<string, string> = {}): Promise<WebHostProcess> {
-  const host = await startWebHostProcess({
-    logPath: path.join(ARTIFACTS, `resilience-webhost-${hosts.length + 1}.log`),
-    env: {
-      STATION_SUPABASE_URL: String(stack.info['supabaseUrl']),
-      STATION_SUPABASE_ANON_KEY: String(stack.info['anonKey']),
-      STATION_TOKEN_SERVICE_URL: String(stack.info['tokenServiceUrl']),
-      STATION_REALTIME_URL: String(stack.info['realtimeUrl']),
-      STATION_CONNECTION_MODE: 'hybrid',
-      STATION_ID: SEED.acme.stationId,
-      ...extraEnv,
-    },
-  });
+  const host = await startStation(stack.info, { mode: 'hybrid', env: extraEnv, logPath: path.join(ARTIFACTS, `resilience-webhost-${hosts.length + 1}.log`) });
   hosts.push(host);
   return host;
 }
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(ARTIFACTS, `resilience-${name}.png`), fullPage: true });
-}
-
-/** Sign in → check-in with consent → device check → Start → "Live". */
-async function goLive(host: WebHostProcess, candidateRef: string, problems: string[]): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  page.on('pageerror', (error) => problems.push(error.message));
-  await page.goto(host.url);
-  await page.getByLabel('Email').fill('proctor@acme.test');
-  await page.getByLabel('Password').fill(SEED_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByTestId('signed-in-as').waitFor({ timeout: 30_000 });
-  await page.getByRole('button', { name: 'New interview' }).click();
-  await page.getByLabel('Candidate reference').fill(candidateRef);
-  await expect.poll(() => page.getByLabel('Interview', { exact: true }).locator('option:checked').textContent(), { timeout: 30_000 }).toContain('Support engineer screen');
-  await page.getByRole('checkbox', { name: /^I agree/ }).check();
-  await page.getByRole('button', { name: 'Continue' }).click();
-  const start = page.getByRole('button', { name: 'Start interview' });
-  await expect.poll(() => start.isEnabled(), { timeout: 60_000 }).toBe(true);
-  await start.click();
-  await page.getByRole('status').filter({ hasText: /^Live/ }).waitFor({ timeout: 60_000 });
-  return page;
-}
-
-async function finalLines(page: Page): Promise<{ speaker: string; text: string }[]> {
-  return page
-    .getByRole('log', { name: 'Transcript' })
-    .locator('li[aria-busy="false"]')
-    .evaluateAll((items) => items.map((li) => ({ speaker: li.querySelector('.speaker')?.textContent ?? '', text: li.querySelector('.text')?.textContent ?? '' })));
-}
-
-/** Waits until the transcript shows at least `n` final lines by `speaker` ('Interviewer' | 'Candidate'). */
-async function waitForFinals(page: Page, speaker: string, n: number, timeout = 60_000): Promise<void> {
-  await expect.poll(async () => (await finalLines(page)).filter((l) => l.speaker === speaker).length, { timeout, interval: 500 }).toBeGreaterThanOrEqual(n);
-}
-
-function openCall(): CallSnapshot {
-  const open = sim.control.calls().filter((c) => c.state === 'open');
-  expect(open).toHaveLength(1);
-  return open[0]!;
-}
+const shot = screenshots('resilience');
 
 /** The fault on the running call → "Reconnecting" → "Live" in a new call; returns the new call. */
 async function dropAndReconnect(page: Page, kind: 'drop-peer' | 'close-data-channel', screenshot: string): Promise<CallSnapshot> {
-  const before = openCall();
+  const before = openCall(sim);
   const said = (await finalLines(page)).length;
   const whole = await wholeInterviewerLines(page);
   sim.control.faultCall(before.id, { kind });
-  await page.getByRole('status').filter({ hasText: /^Reconnecting/ }).waitFor({ timeout: 20_000 });
+  await roomStatus(page, /^Reconnecting/, 20_000);
   await shot(page, screenshot);
-  await page.getByRole('status').filter({ hasText: /^Live/ }).waitFor({ timeout: 30_000 });
+  await roomStatus(page, /^Live/, 30_000);
   let after: CallSnapshot | undefined;
   await expect.poll(() => (after = sim.control.calls().find((c) => c.state === 'open' && c.id !== before.id)) !== undefined, { timeout: 10_000 }).toBe(true);
   // The new realtime session received the transcript so far as text, and continued after it.
@@ -179,45 +86,14 @@ async function wholeInterviewerLines(page: Page): Promise<number> {
   return (await finalLines(page)).filter((l) => l.speaker === 'Interviewer' && script.includes(l.text)).length;
 }
 
-interface StoredRow {
-  item_id: string;
-  content_index: number;
-  speaker: string;
-  content: string;
-  copies: number;
-}
-
 /** Every journaled entry in Postgres exactly once; returns the rows in speech order. */
 async function expectStoredExactlyOnce(page: Page, sessionId: string): Promise<StoredRow[]> {
-  const listed = await page.evaluate((id) => window.station.transcript.list({ sessionId: id }), sessionId);
-  if (!listed.ok) throw new Error(listed.error.message);
-  const entries = listed.value.entries;
-  await expect.poll(async () => (await journalUnsynced(page, sessionId)), { timeout: 60_000, interval: 1000 }).toBe(0);
-  const rows = await sql<StoredRow[]>`
-    select item_id, content_index, speaker::text as speaker, content, count(*) over (partition by item_id, content_index)::int as copies
-    from public.transcript_entries where session_id = ${sessionId} order by "timestamp", item_id, content_index`;
+  const { entries } = await journal(page, sessionId);
+  const rows = await storedAfterSync(page, sql, sessionId);
   expect(rows.every((row) => row.copies === 1)).toBe(true);
   const stored = new Set(rows.map((row) => `${row.item_id}/${row.content_index}`));
   expect(entries.filter((e) => !stored.has(`${e.itemId}/${e.contentIndex}`))).toEqual([]);
   return rows;
-}
-
-async function journalUnsynced(page: Page, sessionId: string): Promise<number> {
-  const listed = await page.evaluate((id) => window.station.transcript.list({ sessionId: id }), sessionId);
-  if (!listed.ok) throw new Error(listed.error.message);
-  return listed.value.unsynced;
-}
-
-async function endInterview(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'End interview' }).click();
-  await page.getByRole('button', { name: 'End now' }).click();
-  await page.getByRole('heading', { name: 'Interview ended' }).waitFor({ timeout: 60_000 });
-}
-
-async function sessionOf(candidateRef: string): Promise<string> {
-  const [row] = await sql<{ id: string }[]>`select id from public.interview_sessions where candidate_ref = ${candidateRef}`;
-  if (!row) throw new Error(`no session for ${candidateRef}`);
-  return row.id;
 }
 
 /**
@@ -247,11 +123,11 @@ describe('a dropped call, a closed data channel, a failed transcription and a to
     const problems: string[] = [];
     const host = await station();
     const candidateRef = `e2e-resilience-${Date.now()}`;
-    const page = await goLive(host, candidateRef, problems);
-    const sessionId = await sessionOf(candidateRef);
+    const page = await goLive(browser, host.url, candidateRef, problems);
+    const sessionId = await sessionOf(sql, candidateRef);
     await waitForFinals(page, 'Interviewer', 1);
     await waitForFinals(page, 'Candidate', 1);
-    const callIds = [openCall().id];
+    const callIds = [openCall(sim).id];
 
     // 1. The peer connection drops (no event): "Reconnecting", then a new call that continues.
     const second = await dropAndReconnect(page, 'drop-peer', 'reconnecting-drop-peer');
@@ -276,7 +152,7 @@ describe('a dropped call, a closed data channel, a failed transcription and a to
 
     // 4. The candidate's transcription fails: a marked gap; the interviewer keeps talking.
     const lines = (await finalLines(page)).length;
-    sim.control.faultCall(openCall().id, { kind: 'transcription-failed' });
+    sim.control.faultCall(openCall(sim).id, { kind: 'transcription-failed' });
     await expect.poll(async () => (await finalLines(page)).some((l) => l.speaker === 'Candidate' && l.text.includes(GAP_TEXT)), { timeout: 60_000, interval: 500 }).toBe(true);
     await expect.poll(async () => (await finalLines(page)).filter((l) => l.speaker === 'Interviewer').length, { timeout: 60_000 }).toBeGreaterThan(
       (await finalLines(page)).slice(0, lines).filter((l) => l.speaker === 'Interviewer').length,
@@ -303,8 +179,8 @@ describe('rollover before the provider session cap', () => {
       const host = await station({ STATION_REALTIME_SESSION_MAX_SECONDS: String(ROLLOVER_CAP_SECONDS) });
       const earlier = new Set(sim.control.calls().map((c) => c.id));
       const candidateRef = `e2e-rollover-${Date.now()}`;
-      const page = await goLive(host, candidateRef, problems);
-      const sessionId = await sessionOf(candidateRef);
+      const page = await goLive(browser, host.url, candidateRef, problems);
+      const sessionId = await sessionOf(sql, candidateRef);
       const statuses = new Set<string>();
       const until = Date.now() + 90_000;
       while (Date.now() < until) {

@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEED, SEED_PASSWORD } from '../../devstack/supabase/seedUsers';
-import { startGate, type Gate } from '../../electron/services/sync/stackProxies.fixture';
-import { launchChromium } from '../support/chromium';
-import { ARTIFACTS, ROOT } from '../support/paths';
-import { startWebHostProcess, type WebHostProcess } from '../support/webHostProcess';
-import type { RunningComponent, StackModule } from '../support/stackModule';
+import { launchInterviewBrowser } from '../support/chromium';
+import { endInterview, finalLines, goLive, journal, roomStatus, screenshots, sessionOf, sessionStatus, type JournalEntry } from '../support/interviewPage';
+import { importStackModule, startStation, stopSuite } from '../support/interviewStack';
+import type { RunningComponent } from '../support/stackModule';
+import { startGate, type Gate } from '../support/tcpGate';
+import type { WebHostProcess } from '../support/webHostProcess';
 
 /**
  * Issue 14, in Debian Chromium through the web host against the whole local stack: the station's
@@ -22,7 +22,6 @@ import type { RunningComponent, StackModule } from '../support/stackModule';
  * once they are back.
  */
 
-const FAKE_MIC = path.join(ROOT, 'devstack/realtime/fixtures/candidate.wav');
 let stack: RunningComponent;
 let sql: postgres.Sql;
 let browser: Browser;
@@ -31,20 +30,15 @@ const gates: Gate[] = [];
 const dataDirs: string[] = [];
 
 beforeAll(async () => {
-  const module = (await import(path.join(ROOT, 'devstack', 'stack.ts'))) as StackModule;
+  const module = await importStackModule();
   stack = await module.startStack([module.supabaseComponent, module.realtimeComponent, module.tokenServiceComponent], { temp: true });
   sql = postgres(String(stack.info['dbUrl']), { max: 2 });
-  browser = await launchChromium([`--use-file-for-fake-audio-capture=${FAKE_MIC}`, '--autoplay-policy=no-user-gesture-required', '--allow-loopback-in-peer-connection']);
-  mkdirSync(ARTIFACTS, { recursive: true });
+  browser = await launchInterviewBrowser();
 }, 240_000);
 
 afterAll(async () => {
-  await browser?.close();
-  for (const host of hosts) await host.stop();
-  for (const gate of gates) await gate.close();
+  await stopSuite({ browser, hosts, gates, sql, stack });
   for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
-  await sql?.end();
-  await stack?.stop();
 }, 60_000);
 
 /** One station machine: its data folder and its secret key stay across restarts of its web host. */
@@ -57,78 +51,17 @@ function machine(): { dataDir: string; secretKey: string } {
 type Mode = 'direct' | 'hybrid';
 
 async function station(at: { dataDir: string; secretKey: string }, options: { mode?: Mode; supabaseUrl?: string } = {}): Promise<WebHostProcess> {
-  const host = await startWebHostProcess({
+  const host = await startStation(stack.info, {
+    mode: options.mode ?? 'direct',
+    supabaseUrl: options.supabaseUrl,
     dataDir: at.dataDir,
-    readyTimeoutMs: 60_000,
-    env: {
-      STATION_SUPABASE_URL: options.supabaseUrl ?? String(stack.info['supabaseUrl']),
-      STATION_SUPABASE_ANON_KEY: String(stack.info['anonKey']),
-      STATION_TOKEN_SERVICE_URL: String(stack.info['tokenServiceUrl']),
-      STATION_REALTIME_URL: String(stack.info['realtimeUrl']),
-      STATION_CONNECTION_MODE: options.mode ?? 'direct',
-      STATION_ID: SEED.acme.stationId,
-      STATION_WEBHOST_SECRET_KEY: at.secretKey,
-    },
+    env: { STATION_WEBHOST_SECRET_KEY: at.secretKey },
   });
   hosts.push(host);
   return host;
 }
 
-async function openSignedIn(host: WebHostProcess, problems: string[]): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  page.on('pageerror', (error) => problems.push(error.message));
-  await page.goto(host.url);
-  await page.getByLabel('Email').fill('proctor@acme.test');
-  await page.getByLabel('Password').fill(SEED_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByTestId('signed-in-as').waitFor({ timeout: 30_000 });
-  return page;
-}
-
-async function checkInAndGoLive(page: Page, candidateRef: string): Promise<void> {
-  await page.getByRole('button', { name: 'New interview' }).click();
-  await page.getByLabel('Candidate reference').fill(candidateRef);
-  const picker = page.getByLabel('Interview', { exact: true });
-  await expect.poll(() => picker.locator('option:checked').textContent(), { timeout: 30_000 }).toContain('Support engineer screen');
-  await page.getByRole('checkbox', { name: /^I agree/ }).check();
-  await page.getByRole('button', { name: 'Continue' }).click();
-  const start = page.getByRole('button', { name: 'Start interview' });
-  await expect.poll(() => start.isEnabled(), { timeout: 60_000 }).toBe(true);
-  await start.click();
-  await page.getByRole('status').filter({ hasText: /^Live/ }).waitFor({ timeout: 60_000 });
-}
-
-async function finalLines(page: Page): Promise<{ speaker: string; text: string }[]> {
-  return page
-    .getByRole('log', { name: 'Transcript' })
-    .locator('li[aria-busy="false"]')
-    .evaluateAll((items) => items.map((li) => ({ speaker: li.querySelector('.speaker')?.textContent ?? '', text: li.querySelector('.text')?.textContent ?? '' })));
-}
-
-interface JournalEntry {
-  itemId: string;
-  contentIndex: number;
-  speaker: 'ai' | 'candidate';
-  content: string;
-  speechStartedAt: string;
-}
-
-async function journal(page: Page, sessionId: string): Promise<{ entries: JournalEntry[]; unsynced: number }> {
-  const listed = await page.evaluate((id) => window.station.transcript.list({ sessionId: id }), sessionId);
-  if (!listed.ok) throw new Error(`transcript.list: ${listed.error.message}`);
-  return listed.value;
-}
-
-async function sessionOf(candidateRef: string): Promise<string> {
-  const [row] = await sql<{ id: string }[]>`select id from public.interview_sessions where candidate_ref = ${candidateRef}`;
-  if (!row) throw new Error(`no session for ${candidateRef}`);
-  return row.id;
-}
-
-async function statusOf(sessionId: string): Promise<string | undefined> {
-  return (await sql<{ status: string }[]>`select status::text as status from public.interview_sessions where id = ${sessionId}`)[0]?.status;
-}
+const shot = screenshots('restore');
 
 /**
  * How the interview is interrupted: the web host's station services SIGKILLed and started again
@@ -151,10 +84,9 @@ async function interruptRestoreContinue(mode: Mode, interruption: Interruption, 
   const problems: string[] = [];
   const at = machine();
   const first = await station(at, { mode });
-  const page = await openSignedIn(first, problems);
   const candidateRef = `e2e-restore-${name}-${Date.now()}`;
-  await checkInAndGoLive(page, candidateRef);
-  const sessionId = await sessionOf(candidateRef);
+  const page = await goLive(browser, first.url, candidateRef, problems);
+  const sessionId = await sessionOf(sql, candidateRef);
   // Some of the interview is said and acknowledged (durable in the journal) before the interruption.
   await expect
     .poll(async () => new Set((await journal(page, sessionId)).entries.map((e) => e.speaker)), { timeout: 120_000, interval: 1000 })
@@ -177,17 +109,15 @@ async function interruptRestoreContinue(mode: Mode, interruption: Interruption, 
   const shown = await finalLines(page);
   expect(shown.length).toBeGreaterThanOrEqual(acknowledged.length);
   for (const entry of acknowledged) expect(shown.map((line) => line.text)).toContain(entry.content);
-  await page.screenshot({ path: path.join(ARTIFACTS, `restore-${name}-restored.png`), fullPage: true });
+  await shot(page, `${name}-restored`);
 
   // Continue: a new realtime session (context from the journal), Live again, the room keeps the earlier lines.
   await page.getByRole('button', { name: 'Continue interview' }).click();
-  await page.getByRole('status').filter({ hasText: /^Live/ }).waitFor({ timeout: 60_000 });
+  await roomStatus(page, /^Live/, 60_000);
   await expect.poll(async () => (await finalLines(page)).length, { timeout: 120_000, interval: 1000 }).toBeGreaterThan(shown.length);
-  await page.screenshot({ path: path.join(ARTIFACTS, `restore-${name}-continued.png`), fullPage: true });
+  await shot(page, `${name}-continued`);
 
-  await page.getByRole('button', { name: 'End interview' }).click();
-  await page.getByRole('button', { name: 'End now' }).click();
-  await page.getByRole('heading', { name: 'Interview ended' }).waitFor({ timeout: 60_000 });
+  await endInterview(page);
 
   // Postgres: every journaled entry (those before the interruption among them) exactly once.
   const { entries } = await journal(page, sessionId);
@@ -210,7 +140,7 @@ async function interruptRestoreContinue(mode: Mode, interruption: Interruption, 
   const unjournaled = rows.filter((row) => !journaled.has(row.key));
   if (mode === 'direct') expect(unjournaled).toEqual([]);
   else expect(unjournaled.filter((row) => row.source !== 'sideband')).toEqual([]);
-  await expect.poll(() => statusOf(sessionId), { timeout: 30_000 }).toBe('ended');
+  await expect.poll(() => sessionStatus(sql, sessionId), { timeout: 30_000 }).toBe('ended');
   // Nothing restorable is left once it ended.
   const active = await page.evaluate(() => window.station.interview.active());
   expect(active).toEqual({ ok: true, value: { interview: null } });
@@ -232,7 +162,7 @@ describe('the station is killed mid-interview and comes back', () => {
     expect(await row.getByTestId('local-saved').textContent()).toBe(String(entries.length));
     const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('button', { name: 'JSON' }).click()]);
     expect(download.suggestedFilename()).toBe(`interview-${sessionId}.json`);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'restore-local-interviews.png'), fullPage: true });
+    await shot(page, 'local-interviews');
     expect(problems).toEqual([]);
   }, 480_000);
 
@@ -256,18 +186,15 @@ describe('ending while the edge functions are unreachable', () => {
     gates.push(gate);
     const at = machine();
     const first = await station(at, { supabaseUrl: gate.url });
-    const page = await openSignedIn(first, problems);
     const candidateRef = `e2e-end-offline-${Date.now()}`;
-    await checkInAndGoLive(page, candidateRef);
-    const sessionId = await sessionOf(candidateRef);
-    await expect.poll(() => statusOf(sessionId), { timeout: 30_000 }).toBe('live');
+    const page = await goLive(browser, first.url, candidateRef, problems);
+    const sessionId = await sessionOf(sql, candidateRef);
+    await expect.poll(() => sessionStatus(sql, sessionId), { timeout: 30_000 }).toBe('live');
 
     await gate.close();
-    await page.getByRole('button', { name: 'End interview' }).click();
-    await page.getByRole('button', { name: 'End now' }).click();
-    await page.getByRole('heading', { name: 'Interview ended' }).waitFor({ timeout: 60_000 });
+    await endInterview(page);
     await page.getByText('The server has not confirmed the end yet').waitFor({ timeout: 30_000 });
-    expect(await statusOf(sessionId)).toBe('live');
+    expect(await sessionStatus(sql, sessionId)).toBe('live');
 
     // The station restarts while the functions are still unreachable, then they come back.
     await first.kill();
@@ -279,7 +206,7 @@ describe('ending while the edge functions are unreachable', () => {
     const listed = await page.evaluate(() => window.station.interview.listLocal());
     expect(listed.ok && listed.value.interviews.find((i) => i.sessionId === sessionId)).toMatchObject({ candidateRef, endPending: true, active: false });
     await gate.open();
-    await expect.poll(() => statusOf(sessionId), { timeout: 120_000, interval: 1000 }).toBe('ended');
+    await expect.poll(() => sessionStatus(sql, sessionId), { timeout: 120_000, interval: 1000 }).toBe('ended');
     await expect
       .poll(async () => {
         const after = await page.evaluate(() => window.station.interview.listLocal());

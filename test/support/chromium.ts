@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { ROOT } from './paths';
 
 /** Debian's Chromium; tests never download a browser. */
 export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -22,4 +24,10 @@ export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
     throw new Error(`Chromium is not installed at ${CHROMIUM_PATH}: run "bash scripts/bootstrap.sh" (installs Debian's chromium)`);
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs] });
+}
+
+/** Chromium for whole interviews: the fake microphone plays the candidate fixture, autoplay and loopback WebRTC allowed. */
+export function launchInterviewBrowser(): Promise<Browser> {
+  const fakeMic = path.join(ROOT, 'devstack', 'realtime', 'fixtures', 'candidate.wav');
+  return launchChromium([`--use-file-for-fake-audio-capture=${fakeMic}`, '--autoplay-policy=no-user-gesture-required', '--allow-loopback-in-peer-connection']);
 }

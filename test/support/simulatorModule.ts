@@ -6,6 +6,10 @@ export interface CallSnapshot {
   readonly id: string;
   readonly state: 'connecting' | 'open' | 'ended';
   readonly endReason: string | null;
+  /** The candidate's audio the simulator received (`voicedMs`: how much of it was speech). */
+  readonly inbound: { readonly packets: number; readonly voicedMs: number };
+  /** The interviewer's audio the simulator sent. */
+  readonly outbound: { readonly packets: number };
   /** What the call was given at its start (`conversation.item.create`), and where the script resumed. */
   readonly context: { readonly items: readonly { readonly role: string; readonly text: string }[]; readonly resumedAtLine: number | null };
   readonly linesSpoken: readonly number[];
