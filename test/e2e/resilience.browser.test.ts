@@ -28,7 +28,7 @@ import type { WebHostProcess } from '../support/webHostProcess';
  */
 
 const GAP_TEXT = '[inaudible — transcription failed]';
-const SIDEBAND_LOST = 'The server-side transcript copy is interrupted';
+const SIDEBAND_LOST = "The server's copy of the transcript is interrupted.";
 const ROLLOVER_CAP_SECONDS = 30;
 let stack: { info: Record<string, unknown>; stop(): Promise<void> };
 let sim: SimulatorHandle;
