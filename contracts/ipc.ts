@@ -97,12 +97,8 @@ export const InterviewStateEventSchema = z.discriminatedUnion('kind', [
 ]);
 export type InterviewStateEvent = z.infer<typeof InterviewStateEventSchema>;
 
-/**
- * An interview this station started and has not ended, as it can be taken up again after a crash, a
- * restart or a reload (`interview:active`): what the room needs to continue it (a new realtime
- * session, through the usual channels) or to end it. Never the session JWT: main keeps that.
- */
-export const RestorableInterviewSchema = z
+/** `interview:start`'s answer: the session created, and what the room needs to connect it. */
+export const StartedInterviewSchema = z
   .object({
     sessionId: UuidSchema,
     architecture: ConnectionModeSchema,
@@ -110,16 +106,25 @@ export const RestorableInterviewSchema = z
     voice: VoiceSchema,
     maxDurationSeconds: z.number().int().min(10).max(7200),
     startedAt: IsoDateTimeSchema,
+    /** For the renderer's RTCPeerConnection, in both modes, before it makes its offer. */
     iceServers: z.array(IceServerSchema).max(8),
-    candidateRef: ShortTextSchema,
-    templateId: UuidSchema,
-    consent: ConsentRecordSchema,
-    /** When it first went live (null: it never did). */
-    liveSince: IsoDateTimeSchema.nullable(),
-    /** `run`: main kept it in memory (the page was reloaded); `restart`: read back from the secret store after a restart. */
-    restoredFrom: z.enum(['run', 'restart']),
   })
   .strict();
+
+/**
+ * An interview this station started and has not ended, as it can be taken up again after a crash, a
+ * restart or a reload (`interview:active`): what the room needs to continue it (a new realtime
+ * session, through the usual channels) or to end it. Never the session JWT: main keeps that.
+ */
+export const RestorableInterviewSchema = StartedInterviewSchema.extend({
+  candidateRef: ShortTextSchema,
+  templateId: UuidSchema,
+  consent: ConsentRecordSchema,
+  /** When it first went live (null: it never did). */
+  liveSince: IsoDateTimeSchema.nullable(),
+  /** `run`: main kept it in memory (the page was reloaded); `restart`: read back from the secret store after a restart. */
+  restoredFrom: z.enum(['run', 'restart']),
+}).strict();
 export type RestorableInterview = z.infer<typeof RestorableInterviewSchema>;
 
 /** One interview held on this station (`interview:list-local`): what is kept here and what has synced. */
@@ -168,18 +173,7 @@ export const ipcChannels = {
         consent: ConsentRecordSchema,
       })
       .strict(),
-    z
-      .object({
-        sessionId: UuidSchema,
-        architecture: ConnectionModeSchema,
-        model: z.string().max(LIMITS.shortText),
-        voice: VoiceSchema,
-        maxDurationSeconds: z.number().int().min(10).max(7200),
-        startedAt: IsoDateTimeSchema,
-        /** For the renderer's RTCPeerConnection, in both modes, before it makes its offer. */
-        iceServers: z.array(IceServerSchema).max(8),
-      })
-      .strict(),
+    StartedInterviewSchema,
   ),
   /** The templates the signed-in user may start (from `station-context`). */
   'interview:templates': channel(EmptySchema, z.object({ templates: z.array(InterviewTemplateOptionSchema).max(1000) }).strict()),

@@ -2,26 +2,7 @@
 // library (tsconfig.e2e.json); each function is serialised by Playwright, so it uses nothing
 // from outside itself.
 
-export interface Final {
-  t: number;
-  at: number;
-  itemId: string;
-  contentIndex: number;
-  text: string;
-  visible?: number;
-  /** The station sent it to main (transcript:append-batch on the bridge). */
-  sent?: number;
-  durable?: number;
-}
-export interface Probe {
-  start: number | null;
-  /** The station's createOffer, and its setRemoteDescription(answer): where the time goes. */
-  offer?: number;
-  answer?: number;
-  dcOpen: number | null;
-  firstAudio: number | null;
-  finals: Final[];
-}
+import type { Probe } from './interview.probe';
 
 /** Runs in every page before its scripts: timestamps (performance.now) of what the figures need. */
 export function instrument(finalEvents: string[]): void {

@@ -16,27 +16,10 @@ import type { WebHostProcess } from '../../test/support/webHostProcess';
 import { type Bench, type BenchOptions, type Row, judge, median, notMeasured, percentile, round } from '../lib';
 import { benchStack } from '../stack';
 import { endInterview, launchStationBrowser, signInAndStart, startStationHost, waitUntil } from '../station';
+import type { Probe } from './interview.probe';
 
 export const FINAL_EVENTS = ['conversation.item.input_audio_transcription.completed', 'response.output_audio_transcript.done'];
 
-interface Final {
-  t: number;
-  at: number;
-  itemId: string;
-  contentIndex: number;
-  text: string;
-  visible?: number;
-  sent?: number;
-  durable?: number;
-}
-interface Probe {
-  start: number | null;
-  offer?: number;
-  answer?: number;
-  dcOpen: number | null;
-  firstAudio: number | null;
-  finals: Final[];
-}
 /** What interview.page.ts runs in the page (type-checked with the DOM library, tsconfig.e2e.json). */
 interface PageCode {
   instrument(finalEvents: string[]): void;

@@ -2,9 +2,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-// The gate moved to test/support/tcpGate.ts (browser, chaos and stack tests share it).
-export { startGate, type Gate } from '../../../test/support/tcpGate';
-
 /** What the function answered to one request that passed through the fault-injecting proxy. */
 export interface ProxiedAnswer {
   readonly status: number;

@@ -15,7 +15,8 @@ import { silentLogger } from '../../log';
 import { JournalStore } from '../journal/journalStore';
 import { NetworkMonitor } from '../network/networkMonitor';
 import { TranscriptService } from '../transcriptService';
-import { startGate, startLosingProxy } from './stackProxies.fixture';
+import { startGate } from '../../../test/support/tcpGate';
+import { startLosingProxy } from './stackProxies.fixture';
 import { SyncEngine, type SyncEngineDeps } from './syncEngine';
 
 let stack: SupabaseStack;
