@@ -8,7 +8,7 @@
 //                                 as OpenAI does at 60 minutes: watch the station roll over
 import { createHash } from 'node:crypto';
 import { mkdirSync, statSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -208,8 +208,11 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   mkdirSync(STACK_DIR, { recursive: true });
   const json = JSON.stringify(stack.info, null, 2);
-  // The file holds keys: readable by this user only.
-  await writeFile(STACK_FILE, `${json}\n`, { mode: 0o600 });
+  // The file holds keys: readable by this user only. Written beside and renamed into place, so a
+  // reader waiting for it (npm start, the stack test) never parses a half-written file.
+  const partial = `${STACK_FILE}.partial`;
+  await writeFile(partial, `${json}\n`, { mode: 0o600 });
+  await rename(partial, STACK_FILE);
   console.log(json);
   console.log(`\nLocal stack ready in ${Date.now() - started} ms; wrote ${path.relative(process.cwd(), STACK_FILE)}. Ctrl-C stops it.`);
 }
