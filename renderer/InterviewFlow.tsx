@@ -5,8 +5,10 @@ import { DeviceCheck } from './DeviceCheck';
 import { EndScreen } from './EndScreen';
 import { InterviewRoom } from './InterviewRoom';
 import { LocalInterviews } from './LocalInterviews';
+import type { RoomPause } from './PausedNotice';
 import { RestoredInterview, useRestorableInterview } from './RestoredInterview';
 import type { InterviewState } from './interview/interviewMachine';
+import type { MicrophoneChange } from './interview/microphoneFallback';
 import type { InterviewPorts, ServiceChecks } from './interview/ports';
 import { useInterview, type InterviewControls } from './interview/useInterview';
 import { useInterviewRoom } from './interview/useInterviewRoom';
@@ -120,7 +122,7 @@ function Room(props: { state: Running; ports: InterviewPorts; interview: Intervi
       status={state.status}
       connection={room.connection}
       attempt={state.status === 'reconnecting' ? state.attempt : null}
-      pausedSeconds={state.status === 'paused' ? pausedSeconds(room.clock.elapsedSeconds, state.liveSince, state.pausedAt) : null}
+      pause={roomPause(state, room.clock.elapsedSeconds, mic.change)}
       lines={room.transcript.lines}
       interviewerSpeaking={room.transcript.interviewerSpeaking}
       clock={room.clock}
@@ -133,9 +135,16 @@ function Room(props: { state: Running; ports: InterviewPorts; interview: Intervi
   );
 }
 
-/** How long the interview has been paused, from the room's clock (elapsed since the first live moment). */
-function pausedSeconds(elapsedSeconds: number, liveSince: number | null, pausedAt: number): number {
-  return liveSince === null ? 0 : Math.max(0, elapsedSeconds - Math.floor((pausedAt - liveSince) / 1000));
+/**
+ * Why the room is paused, if it is: the network (no call; for how long, from the room's clock,
+ * elapsed since the first live moment), or, on a live call, no allowed microphone connected.
+ */
+function roomPause(state: Running, elapsedSeconds: number, microphone: MicrophoneChange | null): RoomPause | null {
+  if (state.status === 'paused') {
+    const pausedAfter = state.liveSince === null ? elapsedSeconds : Math.floor((state.pausedAt - state.liveSince) / 1000);
+    return { cause: 'network', seconds: Math.max(0, elapsedSeconds - pausedAfter) };
+  }
+  return state.status === 'live' && microphone?.kind === 'missing' ? { cause: 'microphone' } : null;
 }
 
 function describeNotice(notice: InterviewControls['notice']): string | null {

@@ -4,15 +4,15 @@ import { connectionLabel, type ConnectionStatus } from './interview/connectionSt
 import type { InterviewState } from './interview/interviewMachine';
 import { describeDuration, formatDuration, type InterviewClock } from './interview/timing';
 import type { TranscriptLine } from './interview/transcriptManager';
-import { PausedNotice } from './PausedNotice';
+import { PausedNotice, type RoomPause } from './PausedNotice';
 import { TranscriptLog } from './TranscriptLog';
 
 export interface InterviewRoomProps {
   readonly status: InterviewState['status'];
   readonly connection: ConnectionStatus;
   readonly attempt: number | null;
-  /** Paused (the network is gone): for how many seconds; null otherwise. */
-  readonly pausedSeconds: number | null;
+  /** Paused (the network is gone, or no microphone is connected): why; null otherwise. */
+  readonly pause: RoomPause | null;
   readonly lines: readonly TranscriptLine[];
   readonly interviewerSpeaking: boolean;
   readonly clock: InterviewClock;
@@ -26,10 +26,10 @@ export interface InterviewRoomProps {
 
 /** The interview room: status, who is speaking, the live transcript, time, mute and end. */
 export function InterviewRoom(props: InterviewRoomProps) {
-  const { status, connection, attempt, lines, interviewerSpeaking, clock, counts, muted, notices } = props;
+  const { status, connection, attempt, pause, lines, interviewerSpeaking, clock, counts, muted, notices } = props;
   const [confirming, setConfirming] = useState(false);
   const ending = status === 'ending';
-  const word = ending ? 'Ending' : status === 'paused' ? 'Paused' : status === 'reconnecting' ? 'Reconnecting' : status === 'live' ? 'Live' : connectionLabel(connection === 'connected' ? 'connecting' : connection);
+  const word = ending ? 'Ending' : pause ? 'Paused' : status === 'reconnecting' ? 'Reconnecting' : status === 'live' ? 'Live' : connectionLabel(connection === 'connected' ? 'connecting' : connection);
 
   return (
     <section className="screen room" aria-labelledby="room-title">
@@ -37,7 +37,7 @@ export function InterviewRoom(props: InterviewRoomProps) {
         Interview room
       </h2>
       <div className="room-bar">
-        <p role="status" className={`room-status room-${status}`}>
+        <p role="status" className={`room-status room-${pause ? 'paused' : status}`}>
           {word}
           {status === 'reconnecting' && attempt !== null && ` (attempt ${attempt} of 3). The conversation so far is kept and continues when the call is back.`}
           {ending && ': saving the transcript…'}
@@ -50,7 +50,7 @@ export function InterviewRoom(props: InterviewRoomProps) {
           <span aria-label={`Remaining ${describeDuration(clock.remainingSeconds)}`}>Remaining {formatDuration(clock.remainingSeconds)}</span>
         </p>
       </div>
-      {props.pausedSeconds !== null && <PausedNotice pausedFor={props.pausedSeconds} />}
+      {pause && <PausedNotice pause={pause} />}
       {clock.warning && (
         <p role="alert" className="warning">
           About {Math.ceil(clock.remainingSeconds / 60)} minute{clock.remainingSeconds > 60 ? 's' : ''} left: the interview ends by itself when the time is up, and the transcript is saved.

@@ -36,15 +36,15 @@ describe('room warnings', () => {
     ]);
   });
 
-  it('names the microphone the station moved to, asks for one when none is left, and says when one is back', () => {
+  it('names the microphone the station moved to and says when one is back; none left is a pause, not a warning', () => {
     expect(texts({ microphone: { kind: 'switched', label: 'Jabra Speak 510' } })).toEqual(['Microphone disconnected. Now using Jabra Speak 510.']);
-    expect(texts({ microphone: { kind: 'missing' } })).toEqual(['Microphone disconnected. Connect a microphone to continue: the interviewer cannot hear the candidate until then.']);
+    expect(texts({ microphone: { kind: 'missing' } })).toEqual([]);
     expect(texts({ microphone: { kind: 'resumed', label: 'Jabra Evolve2 65' } })).toEqual(['Microphone connected. Now using Jabra Evolve2 65; the interview goes on.']);
   });
 
   it('shows every problem at once, the microphone first', () => {
     const lines = [...healthy.lines, line('candidate', GAP_TEXT, 'gap')];
-    expect(kinds({ lines, sidebandConnected: false, uploadsHealthy: false, microphone: { kind: 'missing' } })).toEqual(['microphone', 'transcription', 'sideband', 'uploads']);
+    expect(kinds({ lines, sidebandConnected: false, uploadsHealthy: false, microphone: { kind: 'switched', label: 'Jabra Speak 510' } })).toEqual(['microphone', 'transcription', 'sideband', 'uploads']);
   });
 
   it("keeps each of main's signals until main says otherwise: a later event of another kind does not hide it", () => {

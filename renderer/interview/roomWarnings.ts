@@ -75,7 +75,8 @@ function microphoneWarning(change: MicrophoneChange | null): string | null {
     case 'switched':
       return `Microphone disconnected. Now using ${change.label}.`;
     case 'missing':
-      return 'Microphone disconnected. Connect a microphone to continue: the interviewer cannot hear the candidate until then.';
+      // Not a warning beside a running interview: the room shows it paused (PausedNotice).
+      return null;
     case 'resumed':
       return `Microphone connected. Now using ${change.label}; the interview goes on.`;
   }

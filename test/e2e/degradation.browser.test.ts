@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchInterviewBrowser } from '../support/chromium';
-import { endInterview, finalCount, goLive, openCall, screenshots } from '../support/interviewPage';
+import { endInterview, finalCount, goLive, openCall, roomStatus, screenshots } from '../support/interviewPage';
 import { controlledSimulatorComponent, importRealtimeModule, importStackModule, longScript, restartableTokenServiceComponent, startStation, stopSuite } from '../support/interviewStack';
 import type { CallSnapshot, SimulatorHandle } from '../support/simulatorModule';
 import { startGate, type Gate } from '../support/tcpGate';
@@ -11,7 +11,8 @@ import type { WebHostProcess } from '../support/webHostProcess';
  * Degradation (issue 14), in Debian Chromium through the web host against the whole local stack,
  * hybrid mode, the station's Supabase behind a gate: a candidate transcription fails, then
  * transcript uploads fail (Supabase unreachable), then the token service restarts (the sideband's
- * copy of the transcript is lost), and then the microphone in use goes away. Each
+ * copy of the transcript is lost), then the microphone in use goes away, and then every allowed one
+ * does (the interview pauses on the same call until one is back). Each
  * time the room shows a warning saying what is affected and what happens next, while the interview
  * stays "Live" on the same realtime call and its audio goes on both ways (the simulator keeps
  * receiving the candidate's voice and sending the interviewer's).
@@ -20,8 +21,10 @@ import type { WebHostProcess } from '../support/webHostProcess';
  * `ended` (only the end of the source does). So the page stops the track in use and dispatches
  * `ended` on it itself: from that event on it is the station's real path (MicrophoneWatch, a real
  * getUserMedia of another fake device, RTCRtpSender.replaceTrack on the running peer connection),
- * but the browser's own end of a track on unplug, and `devicechange`, are not driven here; the
- * unit tests cover them against a stand-in MediaDevices (renderer/interview/microphoneWatch.test.ts).
+ * but the browser's own end of a track on unplug is not driven here. To unplug every allowed
+ * microphone the page also lists them as gone (a stand-in `enumerateDevices` filter, named as such)
+ * and, to plug them back, stops filtering and dispatches `devicechange`. The unit tests cover the
+ * same decisions against a stand-in MediaDevices (renderer/interview/microphoneWatch.test.ts).
  */
 
 /** The managed configuration allows two of Chromium's three fake microphones. */
@@ -29,6 +32,8 @@ const ALLOWED_MICROPHONES = ['Fake Default Audio Input', 'Fake Audio Input 2'];
 const TRANSCRIPTION_WARNING = "The candidate's last answer could not be transcribed.";
 const UPLOAD_WARNING = 'Transcripts cannot be uploaded right now; everything is kept on this station and will upload when the connection returns.';
 const SIDEBAND_WARNING = "The server's copy of the transcript is interrupted.";
+const MICROPHONE_PAUSED_MESSAGE =
+  'Microphone disconnected. The interview is paused until a microphone is connected, then continues where it left off. Nothing said so far is lost.';
 let stack: { info: Record<string, unknown>; stop(): Promise<void> };
 let sim: SimulatorHandle;
 let supabaseGate: Gate;
@@ -40,7 +45,7 @@ beforeAll(async () => {
   const stackModule = await importStackModule();
   const realtime = await importRealtimeModule();
   // Long enough that the interviewer is still speaking when each fault has been shown.
-  const script = longScript(realtime, 20);
+  const script = longScript(realtime, 30);
   const simulatorComponent = controlledSimulatorComponent(realtime, script, (handle) => (sim = handle));
   const restartableTokenService = restartableTokenServiceComponent(stackModule, (service) => (restartTokenService = service.restart));
   stack = await stackModule.startStack([stackModule.supabaseComponent, simulatorComponent, restartableTokenService], { temp: true });
@@ -99,7 +104,7 @@ async function expectInterviewGoesOn(page: Page, callId: string): Promise<void> 
 }
 
 describe('degradation never stops the audio, and the room says what is affected', () => {
-  it('a failed candidate transcription, failing uploads (Supabase unreachable), a lost sideband (token service restart), the microphone in use gone: a warning each time, the interview live on the same call', async () => {
+  it('a failed candidate transcription, failing uploads (Supabase unreachable), a lost sideband (token service restart), the microphone in use gone: a warning each time, the interview live on the same call; every allowed microphone gone: paused on that call until one is back', async () => {
     const problems: string[] = [];
     const page = await goLiveWatchingMicrophones(await station(), problems);
     await expect.poll(() => finalCount(page, 'Candidate'), { timeout: 60_000, interval: 500 }).toBeGreaterThanOrEqual(1);
@@ -149,7 +154,38 @@ describe('degradation never stops the audio, and the room says what is affected'
     expect(openCall(sim).id).toBe(call.id);
     await shot(page, '4-microphone-switched');
 
+    // 5. Every allowed microphone unplugged: the interview pauses on the same call and asks for one;
+    // plugged back in, it goes on (the page lists the devices as unplugged; see the note at the top).
+    const voicedBeforePause = await page.evaluate(() => {
+      const media = navigator.mediaDevices;
+      const real = media.enumerateDevices.bind(media);
+      const unplugged = { on: true };
+      Object.assign(window, { __unplugged: unplugged });
+      media.enumerateDevices = async () => (await real()).filter((d) => !unplugged.on || d.kind !== 'audioinput' || d.label === 'Fake Audio Input 1');
+      const [track] = (window as unknown as { __micTracks: MediaStreamTrack[] }).__micTracks.filter((t) => t.readyState === 'live');
+      track!.stop();
+      track!.dispatchEvent(new Event('ended'));
+    }).then(() => callNow(call.id).inbound.voicedMs);
+    await roomStatus(page, /^Paused/, 30_000);
+    await expect.poll(() => page.getByRole('alert').locator('.paused-message').textContent()).toBe(MICROPHONE_PAUSED_MESSAGE);
+    expect(await page.getByRole('button', { name: 'End interview' }).isEnabled()).toBe(true);
+    await shot(page, '5-microphone-missing');
+    // The call stays up and nothing reaches the interviewer while no microphone is connected.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(callNow(call.id).state).toBe('open');
+    expect(callNow(call.id).inbound.voicedMs).toBeLessThan(voicedBeforePause + 1_000);
+    await page.evaluate(() => {
+      (window as unknown as { __unplugged: { on: boolean } }).__unplugged.on = false;
+      navigator.mediaDevices.dispatchEvent(new Event('devicechange'));
+    });
+    await page.getByRole('alert').filter({ hasText: 'Microphone connected. Now using Fake Default Audio Input; the interview goes on.' }).waitFor({ timeout: 30_000 });
+    await roomStatus(page, /^Live/, 10_000);
+    expect(await page.getByText(MICROPHONE_PAUSED_MESSAGE).count()).toBe(0);
+    await expectInterviewGoesOn(page, call.id);
+    expect(openCall(sim).id).toBe(call.id);
+    await shot(page, '6-microphone-back');
+
     await endInterview(page);
     expect(problems).toEqual([]);
-  }, 420_000);
+  }, 540_000);
 });
