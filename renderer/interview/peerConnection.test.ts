@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StationFailure } from '@interview-station/contracts';
-import { OAI_EVENTS_CHANNEL, openRealtimeCall, type CallState } from './peerConnection';
+import { OAI_EVENTS_CHANNEL, openRealtimeCall, warmUpWebRTC, type CallState } from './peerConnection';
 
 /** Just enough of RTCPeerConnection to record what the module does and in which order. */
 class FakeChannel extends EventTarget {
@@ -169,5 +169,36 @@ describe('realtime call', () => {
     open.close();
     expect(await open.replaceAudioTrack({ kind: 'audio' } as MediaStreamTrack)).toBe(false);
     expect(peer.transceivers[0]!.sender.track).toBe(spare);
+  });
+});
+
+describe('WebRTC warm-up (during the device check)', () => {
+  it('makes and applies an offer like a call’s (data channel, audio) on a throwaway connection, then closes it', async () => {
+    const peers: FakePeer[] = [];
+    await warmUpWebRTC((config) => {
+      const peer = new FakePeer(config);
+      peers.push(peer);
+      return peer as unknown as RTCPeerConnection;
+    });
+    expect(peers).toHaveLength(1);
+    expect(peers[0]!.config.iceServers).toEqual([]);
+    expect(peers[0]!.log).toEqual([`channel:${OAI_EVENTS_CHANNEL}`, 'transceiver', 'offer', 'local', 'close']);
+  });
+
+  it('never throws, and closes what it built when the offer fails', async () => {
+    const peer = new FakePeer({});
+    peer.createOffer = async () => Promise.reject(new Error('no WebRTC here'));
+    await expect(warmUpWebRTC(() => peer as unknown as RTCPeerConnection)).resolves.toBeUndefined();
+    expect(peer.log.at(-1)).toBe('close');
+    await expect(
+      warmUpWebRTC(() => {
+        throw new Error('constructor refused');
+      }),
+    ).resolves.toBeUndefined();
+  });
+
+  it('does nothing where the page has no RTCPeerConnection', async () => {
+    expect(typeof RTCPeerConnection).toBe('undefined');
+    await expect(warmUpWebRTC()).resolves.toBeUndefined();
   });
 });

@@ -143,6 +143,38 @@ export async function openRealtimeCall(options: RealtimeCallOptions): Promise<Re
   };
 }
 
+let warming: Promise<void> | null = null;
+
+/**
+ * Readies this page's WebRTC stack ahead of Start, while the candidate does the device check: the
+ * first peer connection of a page pays the engine's start-up (factory, network and audio set-up)
+ * in its createOffer and setLocalDescription, about 25–40 ms measured, later ones do not. A
+ * throwaway connection (a data channel and a receive-only audio section, as a call's offer has)
+ * makes an offer, applies it and is closed: nothing of it is kept or reused, and every call still
+ * builds its own connection, certificate and offer at Start. Once per page (`create` is for
+ * tests, and is not remembered); never throws.
+ */
+export function warmUpWebRTC(create?: (config: RTCConfiguration) => RTCPeerConnection): Promise<void> {
+  if (create) return warmUp(create);
+  if (typeof RTCPeerConnection === 'undefined') return Promise.resolve();
+  warming ??= warmUp((config) => new RTCPeerConnection(config));
+  return warming;
+}
+
+async function warmUp(create: (config: RTCConfiguration) => RTCPeerConnection): Promise<void> {
+  let pc: RTCPeerConnection | null = null;
+  try {
+    pc = create({ iceServers: [] });
+    pc.createDataChannel(OAI_EVENTS_CHANNEL);
+    pc.addTransceiver('audio', { direction: 'recvonly' });
+    await pc.setLocalDescription(await pc.createOffer());
+  } catch {
+    // Only a head start: Start builds its call as it would have anyway.
+  } finally {
+    pc?.close();
+  }
+}
+
 function waitOpen(channel: RTCDataChannel, timeoutMs: number): Promise<void> {
   if (channel.readyState === 'open') return Promise.resolve();
   return new Promise((resolve, reject) => {
