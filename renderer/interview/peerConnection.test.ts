@@ -115,6 +115,35 @@ describe('realtime call', () => {
     expect(peer.channel!.sent).toEqual(['{"type":"response.create"}']);
   });
 
+  it('sends the offer while it is applied locally, and applies the answer only once both are done', async () => {
+    let applyLocal!: () => void;
+    const order: string[] = [];
+    const { call, peers } = setup(async () => {
+      order.push('exchange');
+      return 'v=0 answer';
+    });
+    const peer = peers[0]!;
+    peer.setLocalDescription = () => {
+      peer.log.push('local');
+      return new Promise<void>((resolve) => (applyLocal = () => (order.push('local applied'), resolve())));
+    };
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(order).toEqual(['exchange']);
+    expect(peer.log).not.toContain('remote:v=0 answer');
+    applyLocal();
+    await call;
+    expect(order).toEqual(['exchange', 'local applied']);
+    expect(peer.log).toEqual([`channel:${OAI_EVENTS_CHANNEL}`, 'track:audio', 'offer', 'local', 'remote:v=0 answer']);
+  });
+
+  it('fails and closes the peer when the offer cannot be applied locally, even if the exchange answered', async () => {
+    const { call, peers } = setup(async () => 'v=0 answer');
+    peers[0]!.setLocalDescription = async () => Promise.reject(new Error('bad offer'));
+    await expect(call).rejects.toMatchObject({ error: { code: 'WEBRTC_CONNECTION_FAILED' } });
+    expect(peers[0]!.log).not.toContain('remote:v=0 answer');
+    expect(peers[0]!.log.at(-1)).toBe('close');
+  });
+
   it('hands every JSON message on to onEvent and skips what is not JSON', async () => {
     const { call, peers, events } = setup(async () => 'v=0 answer');
     await call;

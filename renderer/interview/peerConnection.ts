@@ -44,7 +44,8 @@ export const OAI_EVENTS_CHANNEL = 'oai-events';
 /**
  * Builds the peer connection, makes the offer, exchanges it and resolves once the data channel is
  * open. It does not wait for ICE gathering: the offer carries the ICE credentials, the provider
- * answers with its candidates and learns ours from the connectivity checks (saves ~100 ms).
+ * answers with its candidates and learns ours from the connectivity checks (saves ~100 ms). Nor does
+ * the exchange wait for setLocalDescription: the offer is sent as soon as it is made.
  */
 export async function openRealtimeCall(options: RealtimeCallOptions): Promise<RealtimeCall> {
   const create = options.createPeerConnection ?? ((config: RTCConfiguration) => new RTCPeerConnection(config));
@@ -104,8 +105,10 @@ export async function openRealtimeCall(options: RealtimeCallOptions): Promise<Re
 
   try {
     const offer = await pc.createOffer();
-    await pc.setLocalDescription(offer);
-    const answerSdp = await options.exchangeSdp(offer.sdp ?? '');
+    // The offer goes out while it is applied here: the SDP sent is the one applied (no candidate is
+    // awaited, so setLocalDescription adds nothing to it), and the answer is applied after both.
+    const applied = pc.setLocalDescription(offer);
+    const [answerSdp] = await Promise.all([options.exchangeSdp(offer.sdp ?? ''), applied]);
     await pc.setRemoteDescription({ type: 'answer', sdp: answerSdp });
     await waitOpen(channel, options.openTimeoutMs ?? 15_000);
   } catch (error) {
