@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StationFailure } from '@interview-station/contracts';
-import { OAI_EVENTS_CHANNEL, openRealtimeCall, type CallState } from './peerConnection';
+import { OAI_EVENTS_CHANNEL, openRealtimeCall, warmUpWebRTC, type CallState } from './peerConnection';
 
 /** Just enough of RTCPeerConnection to record what the module does and in which order. */
 class FakeChannel extends EventTarget {
@@ -115,6 +115,35 @@ describe('realtime call', () => {
     expect(peer.channel!.sent).toEqual(['{"type":"response.create"}']);
   });
 
+  it('sends the offer while it is applied locally, and applies the answer only once both are done', async () => {
+    let applyLocal!: () => void;
+    const order: string[] = [];
+    const { call, peers } = setup(async () => {
+      order.push('exchange');
+      return 'v=0 answer';
+    });
+    const peer = peers[0]!;
+    peer.setLocalDescription = () => {
+      peer.log.push('local');
+      return new Promise<void>((resolve) => (applyLocal = () => (order.push('local applied'), resolve())));
+    };
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(order).toEqual(['exchange']);
+    expect(peer.log).not.toContain('remote:v=0 answer');
+    applyLocal();
+    await call;
+    expect(order).toEqual(['exchange', 'local applied']);
+    expect(peer.log).toEqual([`channel:${OAI_EVENTS_CHANNEL}`, 'track:audio', 'offer', 'local', 'remote:v=0 answer']);
+  });
+
+  it('fails and closes the peer when the offer cannot be applied locally, even if the exchange answered', async () => {
+    const { call, peers } = setup(async () => 'v=0 answer');
+    peers[0]!.setLocalDescription = async () => Promise.reject(new Error('bad offer'));
+    await expect(call).rejects.toMatchObject({ error: { code: 'WEBRTC_CONNECTION_FAILED' } });
+    expect(peers[0]!.log).not.toContain('remote:v=0 answer');
+    expect(peers[0]!.log.at(-1)).toBe('close');
+  });
+
   it('hands every JSON message on to onEvent and skips what is not JSON', async () => {
     const { call, peers, events } = setup(async () => 'v=0 answer');
     await call;
@@ -169,5 +198,36 @@ describe('realtime call', () => {
     open.close();
     expect(await open.replaceAudioTrack({ kind: 'audio' } as MediaStreamTrack)).toBe(false);
     expect(peer.transceivers[0]!.sender.track).toBe(spare);
+  });
+});
+
+describe('WebRTC warm-up (during the device check)', () => {
+  it('makes and applies an offer like a call’s (data channel, audio) on a throwaway connection, then closes it', async () => {
+    const peers: FakePeer[] = [];
+    await warmUpWebRTC((config) => {
+      const peer = new FakePeer(config);
+      peers.push(peer);
+      return peer as unknown as RTCPeerConnection;
+    });
+    expect(peers).toHaveLength(1);
+    expect(peers[0]!.config.iceServers).toEqual([]);
+    expect(peers[0]!.log).toEqual([`channel:${OAI_EVENTS_CHANNEL}`, 'transceiver', 'offer', 'local', 'close']);
+  });
+
+  it('never throws, and closes what it built when the offer fails', async () => {
+    const peer = new FakePeer({});
+    peer.createOffer = async () => Promise.reject(new Error('no WebRTC here'));
+    await expect(warmUpWebRTC(() => peer as unknown as RTCPeerConnection)).resolves.toBeUndefined();
+    expect(peer.log.at(-1)).toBe('close');
+    await expect(
+      warmUpWebRTC(() => {
+        throw new Error('constructor refused');
+      }),
+    ).resolves.toBeUndefined();
+  });
+
+  it('does nothing where the page has no RTCPeerConnection', async () => {
+    expect(typeof RTCPeerConnection).toBe('undefined');
+    await expect(warmUpWebRTC()).resolves.toBeUndefined();
   });
 });

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import type { EndReason, StationError } from '@interview-station/contracts';
 import { initialInterviewState, interviewReducer, sessionIdOf, type CheckIn, type InterviewState } from './interviewMachine';
 import type { InterviewPorts, InterviewStateEvent, RealtimeToken, RestorableInterview } from './ports';
+import { warmUpWebRTC } from './peerConnection';
 import type { TranscriptLine } from './transcriptManager';
 
 export interface InterviewControls {
@@ -95,6 +96,8 @@ export function useInterview(ports: InterviewPorts): InterviewControls {
       setNotice(null);
       dispatch({ type: 'CHECKED_IN', checkIn: next });
       void prepare(next);
+      // The device check comes next: the page's WebRTC start-up is paid now, not after Start.
+      void warmUpWebRTC();
     },
     [prepare],
   );
