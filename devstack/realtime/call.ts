@@ -113,6 +113,8 @@ export class RealtimeCall {
   private readonly contextItems: { role: string; text: string }[] = [];
   private resumedAtLine: number | null = null;
   private readonly linesSpoken: number[] = [];
+  /** Faults waiting for the call to connect (see `inject`). */
+  private readonly onConnected: (() => void)[] = [];
 
   constructor(private readonly deps: CallDependencies) {
     this.session = deps.session;
@@ -220,17 +222,29 @@ export class RealtimeCall {
     return this.lastItemId;
   }
 
-  /** Applies a call-level fault now (or after its delay). */
+  /**
+   * Applies a call-level fault now, or for `drop-peer` and `close-data-channel`, `afterMs` into the
+   * connected call (from the data channel's open: a fault queued before the call exists must not
+   * fire before the client has connected, however slowly it does).
+   */
   inject(fault: Fault | CallFault): void {
     this.deps.log('fault', { call: this.id, kind: fault.kind });
     if (fault.kind === 'transcription-failed') this.failTranscription = true;
-    else if (fault.kind === 'drop-peer') this.later(fault.afterMs ?? 0, () => void this.end('fault: drop-peer'));
+    else if (fault.kind === 'drop-peer') this.whenConnected(() => this.later(fault.afterMs ?? 0, () => void this.end('fault: drop-peer')));
     else if (fault.kind === 'close-data-channel') {
-      this.later(fault.afterMs ?? 0, () => {
-        this.channelClosedByFault = true;
-        this.channel?.close();
-      });
+      this.whenConnected(() =>
+        this.later(fault.afterMs ?? 0, () => {
+          this.channelClosedByFault = true;
+          this.channel?.close();
+        }),
+      );
     }
+  }
+
+  /** Runs `run` once the data channel is open (at once if it is). */
+  private whenConnected(run: () => void): void {
+    if (this.state === 'open') run();
+    else if (this.state === 'connecting') this.onConnected.push(run);
   }
 
   /** Applies the session's turn detection to the energy VAD (after `session.update`). */
@@ -279,6 +293,7 @@ export class RealtimeCall {
       this.state = 'open';
       this.emit({ type: 'session.created', session: this.session });
       for (const text of this.early.splice(0)) channel.send(text);
+      for (const run of this.onConnected.splice(0)) run();
       // A short pause lets the client's first session.update land before the interviewer speaks.
       // A call given earlier conversation waits for the candidate or `response.create`, as the model does.
       const rapid = this.deps.script.rapidTurns;
