@@ -109,7 +109,9 @@ async function start(): Promise<void> {
     void station.dispose();
   });
   const handlers = config ? withDisplayPolicy(station.handlers, electronDisplayCount, config.maxDisplays) : station.handlers;
-  bindIpc(new IpcRouter(handlers, appOriginPolicy(appOrigin), log.child('ipc')), window);
+  const router = new IpcRouter(handlers, appOriginPolicy(appOrigin), log.child('ipc'));
+  bindIpc(router, window);
+  setImmediate(() => router.primeValidation());
   forwardEvents(station.events, window);
   window.once('ready-to-show', () => window.show());
 

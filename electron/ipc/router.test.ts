@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { IPC_CHANNELS, StationFailure, stationError } from '@interview-station/contracts';
 import { VALID_IPC_INPUTS } from '../../test/support/validIpcInputs';
-import { silentLogger } from '../log';
+import { createLogger, silentLogger } from '../log';
 import { IpcRouter, type StationHandlers } from './router';
 import { appOriginPolicy, type IpcSender } from './senderPolicy';
 
@@ -16,6 +16,14 @@ function routerWith(handlers: StationHandlers) {
 }
 
 describe('IpcRouter', () => {
+  it('primes the transcript:append-batch validation with a sample that fits its contract, running no handler', () => {
+    const lines: string[] = [];
+    const appendBatch = vi.fn(async () => ({ results: [] }));
+    new IpcRouter({ 'transcript:append-batch': appendBatch }, appOriginPolicy(APP), createLogger('ipc', (line) => lines.push(line))).primeValidation();
+    expect(lines).toEqual([]);
+    expect(appendBatch).not.toHaveBeenCalled();
+  });
+
   it('calls the handler with the validated input and answers its output', async () => {
     const signIn = vi.fn(async () => authState);
     const result = await routerWith({ 'auth:sign-in': signIn }).dispatch('auth:sign-in', { email: 'p@example.com', password: 'pw' }, trusted);

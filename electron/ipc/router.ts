@@ -7,6 +7,7 @@ import {
   stationError,
   StationFailure,
   type IpcChannel,
+  type IpcInput,
   type IpcOutput,
   type IpcParsedInput,
   type Result,
@@ -17,6 +18,20 @@ import type { IpcSender, SenderPolicy } from './senderPolicy';
 /** The services behind the channels; a channel without a handler answers NOT_IMPLEMENTED. */
 export type StationHandlers = {
   readonly [C in IpcChannel]?: (input: IpcParsedInput<C>) => Promise<IpcOutput<C>>;
+};
+
+/**
+ * A valid `transcript:append-batch` call and answer, for `primeValidation`: nothing is appended.
+ * (The session id is a fixed random UUID; the item id looks like the provider's.)
+ */
+const APPEND_SAMPLE: { input: IpcInput<'transcript:append-batch'>; output: IpcOutput<'transcript:append-batch'> } = {
+  input: {
+    sessionId: '0b6f3d52-6c1e-4b8e-9a43-5d2c1f7e8a90',
+    entries: [
+      { sessionId: '0b6f3d52-6c1e-4b8e-9a43-5d2c1f7e8a90', itemId: 'item_prime', contentIndex: 0, speaker: 'candidate', content: 'sample', speechStartedAt: '2026-01-01T00:00:00.000Z' },
+    ],
+  },
+  output: { results: [{ key: '0b6f3d52-6c1e-4b8e-9a43-5d2c1f7e8a90/item_prime/0', duplicate: false }] },
 };
 
 /**
@@ -37,6 +52,19 @@ export class IpcRouter {
      */
     private readonly maxInFlight = 256,
   ) {}
+
+  /**
+   * Runs the validation of `transcript:append-batch` (input and answer) once on a sample, for a
+   * host to call while nothing waits: the first parse of a schema costs milliseconds (V8 compiles
+   * zod's code paths and regexes on first use), and the first final line of an interview, which
+   * waits on that call to be durable, should not pay them. Validates only; no handler runs.
+   */
+  primeValidation(): void {
+    const contract = ipcChannels['transcript:append-batch'];
+    const input = parseContract(contract.input, APPEND_SAMPLE.input);
+    const output = parseContract(contract.output, APPEND_SAMPLE.output);
+    if (!input.ok || !output.ok) this.log.error('the transcript:append-batch sample does not fit its contract', { input: input.ok, output: output.ok });
+  }
 
   async dispatch(channel: unknown, input: unknown, sender: IpcSender): Promise<Result<unknown>> {
     if (this.inFlight >= this.maxInFlight) {

@@ -42,7 +42,11 @@ async function main(): Promise<void> {
     port: args.port,
     events: station.events,
     connectSrc: realtimeConnectSources(station.config),
-    createRouter: (origin) => new IpcRouter(station.handlers, appOriginPolicy(origin), log.child('ipc')),
+    createRouter: (origin) => {
+      const router = new IpcRouter(station.handlers, appOriginPolicy(origin), log.child('ipc'));
+      setImmediate(() => router.primeValidation());
+      return router;
+    },
     log,
   });
   // One machine-readable line first (tests wait for it), then the one people read.

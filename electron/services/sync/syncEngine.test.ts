@@ -118,10 +118,23 @@ async function rig(options: { dir?: string; replies?: Reply[]; tokens?: (string 
   /** Waits until the engine has settled into a state with no request in flight. */
   const settled = (predicate: (status: SyncStatus) => boolean) =>
     vi.waitFor(() => expect(predicate(engine.status()) && engine.status().state !== 'syncing').toBe(true), { timeout: 2_000, interval: 5 });
-  return { dir, engine, journals, timers, sent, statuses, logLines, append, unsynced, settled };
+  return { dir, engine, journals, transcripts, timers, sent, statuses, logLines, append, unsynced, settled };
 }
 
 describe('SyncEngine', () => {
+  it('publishes the new pending count only after the append that made the entry durable has answered', async () => {
+    const { transcripts, statuses } = await rig();
+    const before = statuses.length;
+    const entry = { sessionId: SESSION_A, itemId: 'item_first', contentIndex: 0, speaker: 'candidate', content: 'hello', speechStartedAt: NOW.toISOString() } as const;
+    const answers = await transcripts.appendBatch({ sessionId: SESSION_A, entries: [entry] });
+    expect(answers.results).toEqual([{ key: `${SESSION_A}/item_first/0`, duplicate: false }]);
+    // The hosts answer a few promise hops later (router, bridge): still no status event by then.
+    for (let hop = 0; hop < 20; hop++) await Promise.resolve();
+    expect(statuses).toHaveLength(before);
+    await vi.waitFor(() => expect(statuses.at(-1)?.pending).toBe(1));
+    expect(statuses).toHaveLength(before + 1);
+  });
+
   it('coalesces a burst of new entries into one request, and marks them synced only after the answer', async () => {
     const { engine, timers, sent, statuses, append, unsynced, settled } = await rig();
     await append(SESSION_A, 30);

@@ -77,6 +77,7 @@ export class SyncEngine {
   private lastError: StationError | null = null;
   private disposed = false;
   private lastEmitted = '';
+  private publishQueued = false;
 
   constructor(private readonly deps: SyncEngineDeps) {
     const policy = { ...DEFAULT_BACKOFF, ...deps.backoff };
@@ -112,7 +113,7 @@ export class SyncEngine {
   entryDurable(entry: TranscriptEntry): void {
     this.backlog.add(entry).then(
       () => {
-        this.publish();
+        this.publishSoon();
         this.scheduler.soon();
       },
       (error: unknown) => this.deps.log.error('sync could not open a journal', { sessionId: entry.sessionId, error }),
@@ -344,6 +345,21 @@ export class SyncEngine {
       this.deps.log.warn('access token unavailable', { error });
       return null;
     }
+  }
+
+  /**
+   * Publishes on the next turn of the event loop (once for a burst of new entries): the append
+   * that made an entry durable answers the renderer first, so the renderer does not handle a
+   * status event (a re-render) before it learns that its entry is durable (bench/: durable in
+   * the journal).
+   */
+  private publishSoon(): void {
+    if (this.publishQueued) return;
+    this.publishQueued = true;
+    setImmediate(() => {
+      this.publishQueued = false;
+      if (!this.disposed) this.publish();
+    });
   }
 
   private publish(): void {
