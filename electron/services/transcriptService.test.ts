@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, expect, it, vi } from 'vitest';
 import { JournalStore } from './journal/journalStore';
 import { TranscriptService } from './transcriptService';
 
@@ -58,4 +58,27 @@ it('appends a batch in one call, answering each entry: stored, a replay, or refu
   expect(results[3]).toMatchObject({ key: `${SESSION}/item_3/0`, error: { code: 'PAYLOAD_TOO_LARGE' } });
   expect(durable).toEqual(['item_0', 'item_1', 'item_2']);
   expect((await transcripts.list({ sessionId: SESSION })).entries.map((e) => e.itemId).sort()).toEqual(['item_0', 'item_1', 'item_2']);
+});
+
+it("makes a batch's entries durable with one write and one fsync (group commit), not the first alone", async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'transcripts-'));
+  const journals = new JournalStore(dir);
+  cleanups.push(async () => {
+    await journals.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  const transcripts = new TranscriptService(journals);
+  const journal = await journals.session(SESSION);
+  const datasync = vi.spyOn(journal['file'], 'datasync');
+  const entries = [0, 1, 2].map((i) => ({
+    sessionId: SESSION,
+    itemId: `item_${i}`,
+    contentIndex: 0,
+    speaker: 'candidate' as const,
+    content: `words ${i}`,
+    speechStartedAt: new Date(Date.UTC(2026, 10, 21, 10, 0, i)).toISOString(),
+  }));
+  const { results } = await transcripts.appendBatch({ sessionId: SESSION, entries });
+  expect(results.map((r) => ('duplicate' in r ? r.duplicate : r.error.code))).toEqual([false, false, false]);
+  expect(datasync).toHaveBeenCalledTimes(1);
 });

@@ -188,7 +188,10 @@ export class TranscriptJournal {
     checkTextRecord(text);
     const batch = (this.next ??= pendingBatch());
     batch.texts.push(text);
-    this.flushing ??= this.flush();
+    // Started a microtask later, so that records queued together (a transcript:append-batch's
+    // entries, appended one after another) share one write + fsync; otherwise the first went to
+    // disk alone and the others waited a whole fsync behind it.
+    this.flushing ??= Promise.resolve().then(() => this.flush());
     return batch;
   }
 
