@@ -12,7 +12,7 @@ import { RealtimeSimulator } from './simulator';
 export type { CallSnapshot } from './call';
 export type { CallFault, Fault, FaultRule } from './faults';
 export type { Logger } from './log';
-export { DEFAULT_SCRIPT, type InterviewScript, type RapidTurns } from './script';
+export { DEFAULT_SCRIPT, type InterviewScript } from './script';
 
 /** Options of {@link startRealtimeSimulator}; every one has a default suited to tests. */
 export interface RealtimeSimulatorOptions {

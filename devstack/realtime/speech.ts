@@ -15,16 +15,16 @@ export interface VoiceLine {
 const fixtures = join(import.meta.dirname, 'fixtures');
 const run = promisify(execFile);
 
-/**
- * Finds audio for the script's lines: the committed fixture when the text matches one, else
- * espeak-ng if it is installed, else the first fixture's audio trimmed or looped to a plausible
- * length for the text (the transcript events still carry the real text).
- */
 /** The line with only its first `ms` of audio (at least one frame): a rapid turn's (script.ts). */
 export function shortened(line: VoiceLine, ms: number): VoiceLine {
   return { ...line, packets: line.packets.slice(0, Math.max(1, Math.round(ms / FRAME_MS))) };
 }
 
+/**
+ * Finds audio for the script's lines: the committed fixture when the text matches one, else
+ * espeak-ng if it is installed, else the first fixture's audio trimmed or looped to a plausible
+ * length for the text (the transcript events still carry the real text).
+ */
 export class SpeechBank {
   private readonly fixtureLines: Map<string, Buffer[]>;
   private readonly cache = new Map<string, Promise<VoiceLine>>();

@@ -116,7 +116,7 @@ export function loadConfig(env: Record<string, string | undefined>): ServiceConf
  * One of a fleet: on Fly (a machine id) with the shared store (DATABASE_URL), as a front machine
  * (a per-session instance is its own owner by construction).
  */
-export function isFleetMember(config: ServiceConfig): boolean {
+export function isFleetMember(config: ServiceConfig): config is ServiceConfig & { FLY_MACHINE_ID: string; DATABASE_URL: string } {
   return Boolean(config.FLY_MACHINE_ID && config.DATABASE_URL && !config.SESSION_ONLY && config.ISOLATION === 'shared');
 }
 

@@ -61,10 +61,13 @@ export class RateLimitedFailure extends StationFailure {
 export interface RateLimitSettings {
   readonly tenantPerMinute: number;
   readonly sessionPerMinute: number;
-  /** Ephemeral keys per session: a small burst, then a slow refill. */
+  /** Ephemeral keys per session: a small burst, then a slow refill (MINT_DEFAULT when unset; the service's config sets both). */
   readonly mintBurst?: number;
   readonly mintPerMinute?: number;
 }
+
+/** Ephemeral keys per session, burst and per minute, where the settings name none. */
+const MINT_DEFAULT = 3;
 
 /** The limits every entry point checks: in this process's memory, or shared by the fleet. */
 export interface Limiter {
@@ -89,7 +92,7 @@ export class FleetRateLimits implements Limiter {
   ) {}
 
   async checkMint(tenantId: string, sessionId: string): Promise<void> {
-    await this.pair(['mint', sessionId, this.limits.mintPerMinute ?? 3, this.limits.mintBurst ?? 3], tenantId);
+    await this.pair(['mint', sessionId, this.limits.mintPerMinute ?? MINT_DEFAULT, this.limits.mintBurst ?? MINT_DEFAULT], tenantId);
   }
 
   async check(tenantId: string, sessionId: string): Promise<void> {
@@ -114,7 +117,7 @@ export class RateLimits implements Limiter {
   constructor(limits: RateLimitSettings, now: () => number = Date.now) {
     this.tenants = new TokenBuckets(limits.tenantPerMinute, now);
     this.sessions = new TokenBuckets(limits.sessionPerMinute, now);
-    this.mints = new TokenBuckets(limits.mintPerMinute ?? 3, now, limits.mintBurst ?? 3);
+    this.mints = new TokenBuckets(limits.mintPerMinute ?? MINT_DEFAULT, now, limits.mintBurst ?? MINT_DEFAULT);
   }
 
   /** An ephemeral key: the session's tight mint bucket, then the tenant's. */

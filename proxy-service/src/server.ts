@@ -8,7 +8,7 @@ import { ForeignSessionFailure } from './errors';
 import { Fleet } from './fleet/fleet';
 import { PostgresFleetStore } from './fleet/store';
 import { createApi, sendMetrics } from './http/api';
-import { refuseUpgrade, sendFailure } from './http/respond';
+import { refuseUpgrade, replayUpgrade, replayedByFly, sendFailure } from './http/respond';
 import { parseTarget } from './http/target';
 import { createIsolation } from './isolation/create';
 import { websocketUrlOf } from './websocketUrl';
@@ -95,7 +95,8 @@ export async function startTokenService(config: ServiceConfig, overrides: Servic
     mintPerMinute: config.MINT_SESSION_PER_MINUTE,
   };
   // One of a fleet: owners and rate limits live in the shared store; alone, in this process.
-  const store = isFleetMember(config) && config.DATABASE_URL && config.FLY_MACHINE_ID ? new PostgresFleetStore(config.DATABASE_URL) : null;
+  const member = isFleetMember(config) ? config : null;
+  const store = member ? new PostgresFleetStore(member.DATABASE_URL) : null;
   const limits: Limiter = store ? new FleetRateLimits(limitSettings, (key, perMinute, burst) => store.take(key, perMinute, burst)) : new RateLimits(limitSettings);
   let fleet: Fleet | null = null;
   const registry = new SessionRegistry({
@@ -106,10 +107,10 @@ export async function startTokenService(config: ServiceConfig, overrides: Servic
     onCall: (sessionId, callId) => fleet?.recordCall(sessionId, callId),
     onEnded: (sessionId) => void fleet?.ended(sessionId),
   });
-  if (store && config.FLY_MACHINE_ID) {
+  if (member && store) {
     fleet = new Fleet({
       store,
-      machineId: config.FLY_MACHINE_ID,
+      machineId: member.FLY_MACHINE_ID,
       leaseSeconds: config.FLEET_LEASE_SECONDS,
       heartbeatMs: config.FLEET_HEARTBEAT_MS,
       sweepMs: config.FLEET_SWEEP_MS,
@@ -207,7 +208,7 @@ export async function startTokenService(config: ServiceConfig, overrides: Servic
         // The owner serves the session (and counts its rate): another machine's session is replayed there.
         const owned = await fleet.route(claims, replayedByFly(req));
         if (owned.kind === 'closed') throw StationFailure.of('SESSION_ENDED', 'the session has ended');
-        if (owned.kind === 'replay') return void socket.end(replayTo(owned.owner));
+        if (owned.kind === 'replay') return replayUpgrade(socket, owned.owner);
         await limits.check(claims.tenant_id, claims.session_id);
         await fleet.resume(claims, token, owned.callId);
       }
@@ -271,16 +272,6 @@ export async function startTokenService(config: ServiceConfig, overrides: Servic
   };
 }
 
-
-/** Fly's proxy marks a request it replayed (`fly-replay-src`); it replays a request only once. */
-export function replayedByFly(req: IncomingMessage): boolean {
-  return req.headers['fly-replay-src'] !== undefined;
-}
-
-/** The answer to an upgrade that another machine serves: Fly's proxy replays it to `instance`. */
-function replayTo(instance: string): string {
-  return `HTTP/1.1 307 Temporary Redirect\r\nfly-replay: instance=${instance}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n`;
-}
 
 /** One shared listener, not a closure per upgraded socket (each idle socket's memory counts). */
 function ignoreSocketError(): void {}

@@ -111,7 +111,7 @@ export class AppendSender {
   }
 
   /** Sends the next batch, unless one is in flight, a retry is waiting, or nothing waits. */
-  kick(): void {
+  private kick(): void {
     if (this.stopped || this.retryHandle !== null) return;
     const batch = this.queue.nextBatch();
     if (batch) void this.deliver(batch);

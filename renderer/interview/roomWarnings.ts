@@ -36,7 +36,7 @@ export function signalsAfter(signals: MainSignals, event: InterviewStateEvent, s
   return signals;
 }
 
-export type RoomWarningKind = 'microphone' | 'transcription' | 'sideband' | 'uploads';
+type RoomWarningKind = 'microphone' | 'transcription' | 'sideband' | 'uploads';
 
 export interface RoomWarning {
   readonly kind: RoomWarningKind;
@@ -87,7 +87,6 @@ function microphoneWarning(change: MicrophoneChange | null): string | null {
  * clears it (transcription works again); a gap because the call ended is not a failure.
  */
 function lastCandidateTranscriptionFailed(lines: readonly TranscriptLine[]): boolean {
-  const finished = lines.filter((line) => line.speaker === 'candidate' && line.status !== 'partial');
-  const last = finished.at(-1);
+  const last = lines.findLast((line) => line.speaker === 'candidate' && line.status !== 'partial');
   return last !== undefined && last.status === 'gap' && last.text === GAP_TEXT;
 }

@@ -36,7 +36,7 @@ export class StandInTrack extends EventTarget {
   }
 }
 
-export function standInStream(track: StandInTrack): MediaStream {
+function standInStream(track: StandInTrack): MediaStream {
   return { getAudioTracks: () => [track], getTracks: () => [track], id: `stream-${track.deviceId}` } as unknown as MediaStream;
 }
 

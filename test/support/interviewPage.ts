@@ -56,7 +56,7 @@ export async function startAndGoLive(page: Page): Promise<void> {
 }
 
 /** Check-in with consent → device check → Start → "Live". */
-export async function checkInAndGoLive(page: Page, candidateRef: string): Promise<void> {
+async function checkInAndGoLive(page: Page, candidateRef: string): Promise<void> {
   await fillCheckIn(page, candidateRef);
   await page.getByRole('button', { name: 'Continue' }).click();
   await startAndGoLive(page);
@@ -147,8 +147,6 @@ export interface StoredRow {
   readonly content_index: number;
   readonly speaker: string;
   readonly content: string;
-  /** Speech start (ISO), what rows are ordered by. */
-  readonly spoken_at: string;
   readonly copies: number;
 }
 
@@ -160,6 +158,6 @@ export async function storedAfterSync(page: Page, sql: postgres.Sql, sessionId: 
   await expect.poll(async () => (await journal(page, sessionId)).unsynced, { timeout: 60_000, interval: 1_000 }).toBe(0);
   return sql<StoredRow[]>`
     select item_id, content_index, speaker::text as speaker, content,
-      to_char("timestamp" at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as spoken_at, count(*) over (partition by item_id, content_index)::int as copies
+      count(*) over (partition by item_id, content_index)::int as copies
     from public.transcript_entries where session_id = ${sessionId} order by "timestamp", item_id, content_index`;
 }

@@ -107,7 +107,7 @@ export function stationEnv(targets: StationTargets, mode: 'hybrid' | 'direct', e
 }
 
 /** The running stack's services, from what its components published. */
-export function stackTargets(info: Readonly<Record<string, unknown>>): StationTargets {
+function stackTargets(info: Readonly<Record<string, unknown>>): StationTargets {
   return { supabaseUrl: String(info['supabaseUrl']), anonKey: String(info['anonKey']), tokenServiceUrl: String(info['tokenServiceUrl']), realtimeUrl: String(info['realtimeUrl']) };
 }
 

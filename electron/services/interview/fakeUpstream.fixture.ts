@@ -13,7 +13,7 @@ export const FAKE_CONTEXT = {
 } as const;
 
 /** A token service running for real beside the stand-in: its URL and how to sign its session JWTs. */
-export interface RealTokenService {
+interface RealTokenService {
   readonly url: string;
   sign(sessionId: string): Promise<string>;
 }

@@ -1,10 +1,10 @@
 // Main's refusals around an interview, against a fake upstream (edge functions and token service)
 // that records every call. The whole path against the real stack is interviewService.stack.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConnectionMode } from '@interview-station/contracts';
+import { CONNECTION_ATTEMPTS_PER_MINUTE, type ConnectionMode } from '@interview-station/contracts';
 import { silentLogger } from '../../log';
 import { FakeUpstream } from './fakeUpstream.fixture';
-import { ATTEMPTS_PER_MINUTE, InterviewService } from './interviewService';
+import { InterviewService } from './interviewService';
 
 const TEMPLATE = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
 const COMPANY = '1a2b3c4d-5e6f-4a1b-8c2d-3e4f5a6b7c8d';
@@ -61,15 +61,15 @@ describe('InterviewService refusals', () => {
     expect(architecture).toBe('direct');
     expect(started).toEqual([sessionId]);
     const before = mints();
-    for (let i = 0; i < ATTEMPTS_PER_MINUTE; i += 1) expect((await s.realtimeToken({ sessionId })).clientSecret).toMatch(/^ek_/);
+    for (let i = 0; i < CONNECTION_ATTEMPTS_PER_MINUTE; i += 1) expect((await s.realtimeToken({ sessionId })).clientSecret).toMatch(/^ek_/);
     await expect(s.realtimeToken({ sessionId })).rejects.toMatchObject({ error: { code: 'RATE_LIMITED' } });
-    expect(mints() - before).toBe(ATTEMPTS_PER_MINUTE);
+    expect(mints() - before).toBe(CONNECTION_ATTEMPTS_PER_MINUTE);
     clock.now += 60_000;
     expect((await s.realtimeToken({ sessionId })).clientSecret).toMatch(/^ek_/);
     // Past the interview's maximum length (600 s here) no new connection is made.
     clock.now += 600_000;
     await expect(s.realtimeToken({ sessionId })).rejects.toMatchObject({ error: { code: 'SESSION_EXPIRED' } });
-    expect(mints() - before).toBe(ATTEMPTS_PER_MINUTE + 1);
+    expect(mints() - before).toBe(CONNECTION_ATTEMPTS_PER_MINUTE + 1);
     s.dispose();
   });
 
@@ -81,7 +81,7 @@ describe('InterviewService refusals', () => {
     const hybrid = service('hybrid');
     const live = await start(hybrid);
     // The fake upstream has no SDP proxy: each attempt fails, but each one counts.
-    for (let i = 0; i < ATTEMPTS_PER_MINUTE; i += 1) {
+    for (let i = 0; i < CONNECTION_ATTEMPTS_PER_MINUTE; i += 1) {
       await expect(hybrid.sdpOffer({ sessionId: live.sessionId, sdp: 'v=0\r\n' })).rejects.toMatchObject({ error: { code: 'SDP_EXCHANGE_FAILED' } });
     }
     await expect(hybrid.sdpOffer({ sessionId: live.sessionId, sdp: 'v=0\r\n' })).rejects.toMatchObject({ error: { code: 'RATE_LIMITED' } });

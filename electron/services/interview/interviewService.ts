@@ -58,11 +58,6 @@ export interface InterviewServiceDeps {
   readonly log: Logger;
 }
 
-/**
- * Connection attempts per session per minute (see the contract). The token service hangs up a
- * session's previous call when it adopts the next, so a session never holds more than one call.
- */
-export const ATTEMPTS_PER_MINUTE = CONNECTION_ATTEMPTS_PER_MINUTE;
 /** Interviews this station may start per minute (each creates a session row and a journal). */
 export const STARTS_PER_MINUTE = 5;
 
@@ -496,7 +491,7 @@ export class InterviewService {
     if (now - live.startedAtMs > live.start.webrtcConfig.maxDurationSeconds * 1000) {
       throw StationFailure.of('SESSION_EXPIRED', 'The interview reached its maximum length; no new connection is made.', 'sessionId');
     }
-    takeAttempt(live.attempts, ATTEMPTS_PER_MINUTE, now, `${what} for this interview`);
+    takeAttempt(live.attempts, CONNECTION_ATTEMPTS_PER_MINUTE, now, `${what} for this interview`);
   }
 
   /** Sessions whose session JWT has expired can do nothing more; main stops holding them. */

@@ -122,8 +122,7 @@ export class SdpProxyLine {
       sessionToken,
       sessionId,
       {
-        onTranscript: (entry) => events.onTranscript(entry),
-        onSessionEnded: (reason) => events.onSessionEnded(reason),
+        ...events,
         // Only the socket in use carries the sideband; one waiting unused is simply not used.
         onClosed: (client) => {
           if (client === this.current) events.onClosed?.(client);

@@ -42,10 +42,6 @@ export class Fleet {
 
   constructor(private readonly options: FleetOptions) {}
 
-  get machineId(): string {
-    return this.options.machineId;
-  }
-
   start(): void {
     const every = (ms: number, work: () => Promise<void>) => {
       let running = false;

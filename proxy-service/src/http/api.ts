@@ -20,7 +20,7 @@ import type { Limiter } from '../rateLimit';
 import type { SessionRegistry } from '../sessions';
 import { type SessionSettingsSource, assertArchitecture } from '../sessionSettings';
 import type { RealtimeUpstream } from '../upstream/openai';
-import { discardBody, readJson, sendFailure, sendJson } from './respond';
+import { discardBody, readJson, replayRequest, replayedByFly, sendFailure, sendJson } from './respond';
 import { decodeSegment, parseTarget } from './target';
 
 export interface ApiDeps {
@@ -165,10 +165,10 @@ async function endSession(deps: ApiDeps, req: IncomingMessage, res: ServerRespon
   assertSession(claims, sessionId);
   if (deps.fleet) {
     // Its owner hangs the call up; a session nobody owns (ended, or never connected) ends here.
-    const owned = await deps.fleet.route(claims, req.headers['fly-replay-src'] !== undefined);
+    const owned = await deps.fleet.route(claims, replayedByFly(req));
     if (owned.kind === 'replay') {
       await discardBody(req);
-      return void res.writeHead(307, { 'fly-replay': `instance=${owned.owner}`, 'content-length': '0' }).end();
+      return replayRequest(res, owned.owner);
     }
   }
   const route = await deps.isolation.routeEnd(claims, req, res);

@@ -5,6 +5,21 @@ import { StationFailure, type StationError } from '@interview-station/contracts'
 import { ForeignSessionFailure, MethodNotAllowedFailure, httpStatusFor, toStationError } from '../errors';
 import { RateLimitedFailure } from '../rateLimit';
 
+/** Fly's proxy marks a request it replayed (`fly-replay-src`); it replays a request only once. */
+export function replayedByFly(req: IncomingMessage): boolean {
+  return req.headers['fly-replay-src'] !== undefined;
+}
+
+/** An upgrade another machine serves: Fly's proxy replays it to `instance`. */
+export function replayUpgrade(socket: Duplex, instance: string): void {
+  socket.end(`HTTP/1.1 307 Temporary Redirect\r\nfly-replay: instance=${instance}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n`);
+}
+
+/** A request another machine serves: Fly's proxy replays it to `instance`. */
+export function replayRequest(res: ServerResponse, instance: string): void {
+  res.writeHead(307, { 'fly-replay': `instance=${instance}`, 'content-length': '0' }).end();
+}
+
 /** JSON with `no-store`: nothing this service answers may be cached (keys, ids). */
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type SessionJwtClaims, StationFailure } from '@interview-station/contracts';
+import { replayRequest, replayUpgrade } from '../http/respond';
 import type { Logger } from '../logger';
 import { type InstanceCaps, assertCapacity } from './capacity';
 import type { IsolationStrategy, Route } from './strategy';
@@ -44,7 +45,7 @@ export class FlyMachinesIsolation implements IsolationStrategy {
 
   async routeUpgrade(claims: SessionJwtClaims, _req: IncomingMessage, socket: Duplex): Promise<Route> {
     const machine = await this.ensure(claims);
-    socket.end(`HTTP/1.1 307 Temporary Redirect\r\nfly-replay: instance=${machine.id}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n`);
+    replayUpgrade(socket, machine.id);
     return { kind: 'handled' };
   }
 
@@ -52,7 +53,7 @@ export class FlyMachinesIsolation implements IsolationStrategy {
     const machine = await this.find(claims.session_id);
     // No machine: the session never got one, or it is gone already; ending it here is idempotent.
     if (!machine) return { kind: 'local' };
-    res.writeHead(307, { 'fly-replay': `instance=${machine.id}`, 'content-length': '0' }).end();
+    replayRequest(res, machine.id);
     return { kind: 'handled' };
   }
 
