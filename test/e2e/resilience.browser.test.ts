@@ -76,9 +76,21 @@ async function dropAndReconnect(page: Page, kind: 'drop-peer' | 'close-data-chan
   const now = sim.control.calls().find((c) => c.id === after!.id)!;
   expect(now.context.resumedAtLine).toBeGreaterThan(0);
   expect(now.context.items.filter((i) => i.role === 'assistant').map((i) => i.text)).toContain(script[0]);
-  // The new call says a line of its own in full before anything else happens to it.
+  // The new call says a line of its own in full, shown in the room, before anything else happens
+  // to it. (Counting whole lines alone could count the old call's last line, finalised just after
+  // the fault, and let the next fault cut the new call's first line off: then no line is its own.)
   await expect.poll(() => wholeInterviewerLines(page), { timeout: 30_000, interval: 500 }).toBeGreaterThan(whole);
+  await expect.poll(async () => ownLineShown(page, now.id), { timeout: 30_000, interval: 500 }).toBe(true);
   return now;
+}
+
+/** A line the call `callId` spoke, and no earlier call did, is shown whole in the room. */
+async function ownLineShown(page: Page, callId: string): Promise<boolean> {
+  const calls = sim.control.calls();
+  const mine = calls.find((c) => c.id === callId)?.linesSpoken ?? [];
+  const others = new Set(calls.filter((c) => c.id !== callId).flatMap((c) => c.linesSpoken));
+  const shown = new Set((await finalLines(page)).filter((l) => l.speaker === 'Interviewer').map((l) => l.text));
+  return mine.some((line) => !others.has(line) && shown.has(script[line]!));
 }
 
 /** The interviewer's final lines that were not cut off. */
